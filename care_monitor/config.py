@@ -107,11 +107,23 @@ class SourceConfig(StrictModel):
     credentials: dict[str, SecretRef] = Field(default_factory=dict)
     params: dict[str, Any] = Field(default_factory=dict)
     enabled: bool = True
+    # seconds a source may fail or return nothing before one "source_unhealthy" alert
+    unhealthy_after: int | None = None
 
     @field_validator("poll_interval", mode="before")
     @classmethod
     def _duration(cls, value: Any) -> int:
         return parse_duration(value)
+
+    @field_validator("unhealthy_after", mode="before")
+    @classmethod
+    def _optional_duration(cls, value: Any) -> int | None:
+        return None if value is None else parse_duration(value)
+
+    @property
+    def unhealthy_after_seconds(self) -> int:
+        """The configured expectation, else 3 poll intervals but at least one hour."""
+        return self.unhealthy_after or max(3 * self.poll_interval, 3600)
 
 
 class SlackChannel(StrictModel):

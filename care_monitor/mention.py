@@ -42,6 +42,8 @@ class Mention:
     language: str | None = None
     title: str | None = None
     rating: int | None = None
+    # when the team (e.g. the app developer) already replied on the platform itself
+    replied_at: datetime | None = None
     raw: dict[str, Any] = field(default_factory=dict)
     source_name: str | None = None
     replication_value: str | None = None
@@ -55,6 +57,10 @@ class Mention:
         if self.created_at.tzinfo is None:
             raise ValueError(f"{self.source}:{self.external_id}: created_at must be timezone-aware")
         self.created_at = self.created_at.astimezone(timezone.utc)
+        if self.replied_at is not None:
+            if self.replied_at.tzinfo is None:
+                raise ValueError(f"{self.source}:{self.external_id}: replied_at must be timezone-aware")
+            self.replied_at = self.replied_at.astimezone(timezone.utc)
 
     @property
     def full_text(self) -> str:
