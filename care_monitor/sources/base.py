@@ -21,15 +21,14 @@ from pydantic import BaseModel, ConfigDict
 
 from care_monitor.config import SourceConfig
 from care_monitor.mention import Mention
+from care_monitor.sources.errors import (  # noqa: F401  (re-exported)
+    MalformedResponse,
+    RateLimited,
+    SourceAuthError,
+    SourceError,
+    SourceNotFound,
+)
 from care_monitor.sources.http import HttpClient, HttpResponse
-
-
-class SourceError(Exception):
-    """A source cannot go on this run; the message says which source and why."""
-
-
-class MalformedResponse(SourceError):
-    """A page could not be parsed; nothing from it is stored and the cursor stays."""
 
 
 class SourceParams(BaseModel):
