@@ -166,6 +166,24 @@ class AlertsConfig(StrictModel):
         return self
 
 
+class ReportConfig(StrictModel):
+    """The weekly report (care_monitor.report)."""
+
+    response_target: int = Field(default=3600, description="first-response target, e.g. '1h'")
+    top_negatives: Annotated[int, Field(gt=0, le=100)] = 10
+    channels: list[str] | None = Field(
+        default=None, description="alert channel names that receive the report (default: all)"
+    )
+    link_base_url: str | None = Field(
+        default=None, description="URL where reports_dir is served, for the link in Slack"
+    )
+
+    @field_validator("response_target", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> int:
+        return parse_duration(value)
+
+
 class Config(StrictModel):
     timezone: str = "UTC"
     database_url: str | None = None
@@ -173,6 +191,7 @@ class Config(StrictModel):
     sources: list[SourceConfig] = Field(default_factory=list)
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     reports_dir: str = "reports"
+    report: ReportConfig = Field(default_factory=ReportConfig)
     path: str | None = Field(default=None, exclude=True)
 
     @field_validator("timezone")
