@@ -1,25 +1,49 @@
-# care-monitor — every entry point a person or CI uses.
+# care-monitor — every entry point a person or CI uses. `make help` lists them.
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+# Airflow's own home (metadata DB, logs) stays inside the checkout, apart from the project's DB.
 export AIRFLOW_HOME ?= $(CURDIR)/.airflow
 export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
 export AIRFLOW__CORE__PLUGINS_FOLDER := $(CURDIR)/plugins
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
+export AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION := False
 
-.PHONY: install test run demo bench-sentiment bench-report lint clean
+.PHONY: help install system-deps test run demo bench-sentiment bench-report clean
+
+help:
+	@echo "make run     - install, migrate, start Airflow standalone with the DAGs scheduled (SQLite)"
+	@echo "make test    - the whole test suite (needs PostgreSQL on 127.0.0.1:5432)"
+	@echo "make demo    - offline demo: replayed feeds -> airflow dags test -> local alert receiver"
+	@echo "make bench-sentiment / bench-report - benchmarks that print figures"
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[airflow,dev]"
+	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
 install: $(STAMP)
 
-test: $(STAMP)
+system-deps:
+	@bash scripts/install-system-deps.sh
+
+care_monitor.yml:
+	cp care_monitor.example.yml care_monitor.yml
+	@echo "created care_monitor.yml from the example: edit brands, sources and channels"
+
+test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -q
+
+run: $(STAMP) care_monitor.yml
+	$(BIN)/care-monitor db upgrade
+	bash scripts/run-airflow.sh
+
+demo: $(STAMP) system-deps
+	$(BIN)/care-monitor demo --airflow
 
 clean:
 	rm -rf $(VENV) .airflow var *.egg-info .pytest_cache
