@@ -39,6 +39,7 @@ class MentionRow(Base):
         UniqueConstraint("source", "external_id", name="uq_mentions_source_external_id"),
         Index("ix_mentions_label_created", "sentiment_label", "created_at"),
         Index("ix_mentions_created", "created_at"),
+        Index("ix_mentions_source_created", "source", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
@@ -170,7 +171,9 @@ class AlertDeliveryRow(Base):
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(100))
-    status: Mapped[str] = mapped_column(String(16))  # pending | sending | sent | failed
+    # pending | sending (claimed; next_attempt_at is then the lease expiry) | sent | failed
+    # | dead (gave up after alerts.max_attempts; kept visible, never dropped)
+    status: Mapped[str] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
