@@ -1,0 +1,1 @@
+"""Replay routes, one module per platform (see care_monitor/replay/routing.py)."""
