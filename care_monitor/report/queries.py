@@ -54,34 +54,43 @@ def load_sql(name: str, dialect: str) -> str:
 
 
 def _statement(sql: str, params: Mapping[str, Any]) -> TextClause:
+    clause = text(sql)
+    missing = set(clause._bindparams) - set(params)
+    if missing:
+        raise ReportError(f"report query needs parameters {sorted(missing)}")
     binds = []
     for key, value in params.items():
+        if key not in clause._bindparams:
+            continue
         if isinstance(value, datetime):
             binds.append(bindparam(key, type_=DateTime(timezone=True)))
         elif isinstance(value, (list, tuple)):
             binds.append(bindparam(key, expanding=True))
-    return text(sql).bindparams(*binds)
+    return clause.bindparams(*binds)
 
 
-def _utc(params: Mapping[str, Any]) -> dict[str, Any]:
+def _utc(clause: TextClause, params: Mapping[str, Any]) -> dict[str, Any]:
     return {
         key: value.astimezone(timezone.utc) if isinstance(value, datetime) else value
         for key, value in params.items()
+        if key in clause._bindparams
     }
 
 
 def fetch_all(conn: Connection, name: str, **params: Any) -> list[dict[str, Any]]:
     """Run one report query and return its rows as dicts."""
     sql = load_sql(name, conn.dialect.name)
-    result = conn.execute(_statement(sql, params), _utc(params))
+    statement = _statement(sql, params)
+    result = conn.execute(statement, _utc(statement, params))
     return [dict(row) for row in result.mappings()]
 
 
 def stream(conn: Connection, name: str, batch_size: int = 2000, **params: Any) -> Iterator[list[dict]]:
     """Run one report query with a server-side cursor, yielding batches of rows."""
     sql = load_sql(name, conn.dialect.name)
+    statement = _statement(sql, params)
     result = conn.execution_options(stream_results=True, yield_per=batch_size).execute(
-        _statement(sql, params), _utc(params)
+        statement, _utc(statement, params)
     )
     for partition in result.mappings().partitions(batch_size):
         yield [dict(row) for row in partition]
