@@ -701,8 +701,10 @@ class Storage:
         with self.engine.begin() as conn:
             return conn.execute(stmt).rowcount == 1
 
-    def delivery_status_counts(self) -> dict[str, int]:
+    def delivery_status_counts(self, channels: Sequence[str] | None = None) -> dict[str, int]:
         query = select(AlertDeliveryRow.status, func.count()).group_by(AlertDeliveryRow.status)
+        if channels is not None:
+            query = query.where(AlertDeliveryRow.channel.in_(list(channels)))
         with self.engine.connect() as conn:
             return {status: count for status, count in conn.execute(query)}
 
