@@ -98,7 +98,9 @@ class ReplayServer:
     # --- lifecycle -------------------------------------------------------------------
 
     def start(self) -> "ReplayServer":
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 
