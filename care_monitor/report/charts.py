@@ -27,10 +27,10 @@ SENTIMENT_COLOURS = {"positive": "#2f9e44", "neutral": "#868e96", "negative": "#
 SOURCE_PALETTE = ["#1c7ed6", "#f59f00", "#7048e8", "#0ca678", "#e8590c", "#d6336c", "#495057"]
 STYLE = {
     "font.family": "DejaVu Sans",
-    "font.size": 8,
+    "font.size": 9,
     "axes.edgecolor": GRID,
     "axes.labelcolor": INK,
-    "axes.titlesize": 9,
+    "axes.titlesize": 10,
     "axes.titleweight": "bold",
     "axes.titlelocation": "left",
     "axes.spines.top": False,
@@ -41,7 +41,7 @@ STYLE = {
     "xtick.color": MUTED,
     "ytick.color": MUTED,
     "legend.frameon": False,
-    "legend.fontsize": 7,
+    "legend.fontsize": 8,
 }
 
 
@@ -59,9 +59,8 @@ class Chart:
 
 
 def _figure(height_in: float = 2.3) -> tuple[Figure, plt.Axes]:
-    with plt.rc_context(STYLE):
-        fig, ax = plt.subplots(figsize=(DISPLAY_WIDTH_PX / 100, height_in), dpi=DPI)
-    return fig, ax
+    """Call inside the rc_context that styles the chart."""
+    return plt.subplots(figsize=(DISPLAY_WIDTH_PX / 100, height_in), dpi=DPI)
 
 
 def _png(fig: Figure) -> bytes:
@@ -130,7 +129,7 @@ def share_of_voice(data: ReportData) -> Chart:
         for bar, row in zip(bars, rows[::-1]):
             ax.text(bar.get_width() + 1, bar.get_y() + bar.get_height() / 2,
                     f"{fmt.percent(row.share)}  ·  net {fmt.signed(row.net_sentiment)}",
-                    va="center", color=INK, fontsize=7)
+                    va="center", color=INK, fontsize=8)
         ax.set_xlim(0, 115)
         ax.set_xticks([0, 25, 50, 75, 100])
         ax.set_xticklabels(["0%", "25%", "50%", "75%", "100%"])
@@ -143,8 +142,9 @@ def share_of_voice(data: ReportData) -> Chart:
     return Chart("share-of-voice", "Share of voice", alt, _png(fig))
 
 
-def all_charts(data: ReportData) -> list[Chart]:
+def all_charts(data: ReportData) -> dict[str, Chart]:
+    """The report's charts by name (share of voice only when competitors are configured)."""
     charts = [mentions_by_source(data), sentiment_by_day(data)]
     if len(data.share_of_voice) > 1:
         charts.append(share_of_voice(data))
-    return charts
+    return {chart.name: chart for chart in charts}

@@ -58,7 +58,7 @@ def content_id_src(chart: Chart) -> str:
 
 
 def render_html(
-    data: ReportData, charts: list[Chart], image_src: Callable[[Chart], str] = data_uri
+    data: ReportData, charts: dict[str, Chart], image_src: Callable[[Chart], str] = data_uri
 ) -> str:
     """The report page; `image_src` decides how charts are referenced (data: or cid:)."""
     tz = ZoneInfo(data.timezone)
