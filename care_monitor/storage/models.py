@@ -181,3 +181,7 @@ class AlertDeliveryRow(Base):
     sent_at: Mapped[datetime | None]
 
     alert: Mapped[AlertRow] = relationship(back_populates="deliveries")
+
+
+# Tables of other concerns, registered on the same metadata so Alembic and tests see them all.
+from care_monitor.storage import report_models  # noqa: E402,F401
