@@ -17,6 +17,9 @@ def register(cls: type[Source]) -> type[Source]:
 def _load_builtin_sources() -> None:
     # Importing the modules runs their @register decorators.
     from care_monitor.sources import hackernews, mastodon, reddit, rss  # noqa: F401
+    from care_monitor.sources import (  # noqa: F401
+        appstore, bluesky, googleplay, stackexchange, trustpilot, x, youtube,
+    )
 
 
 def source_class(type_name: str) -> type[Source]:

@@ -38,7 +38,7 @@ class StackExchangeParams(SourceParams):
 class StackExchangeSource(Source):
     type: ClassVar[str] = "stackexchange"
     platform: ClassVar[str] = "stackexchange"
-    default_base_url: ClassVar[str] = "https://api.stackexchange.com/2.3"
+    default_base_url: ClassVar[str] = "https://api.stackexchange.com"
     params_model = StackExchangeParams
     params: StackExchangeParams
 
@@ -69,7 +69,7 @@ class StackExchangeSource(Source):
             params["fromdate"] = cursor
         if self.params.with_body:
             params["filter"] = "withbody"
-        return Request(f"{self.base_url}/search/advanced", params)
+        return Request(f"{self.base_url}/2.3/search/advanced", params)
 
     def next_request(self, stream: str, request: Request, response: HttpResponse,
                      mentions: list[Mention]) -> Request | None:

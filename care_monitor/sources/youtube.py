@@ -70,7 +70,7 @@ LEDGER = QuotaLedger()
 class YouTubeSource(Source):
     type: ClassVar[str] = "youtube"
     platform: ClassVar[str] = "youtube"
-    default_base_url: ClassVar[str] = "https://www.googleapis.com/youtube/v3"
+    default_base_url: ClassVar[str] = "https://www.googleapis.com"
     params_model = YouTubeParams
     params: YouTubeParams
 
@@ -126,7 +126,7 @@ class YouTubeSource(Source):
         params["videoId" if kind == "video" else "allThreadsRelatedToChannelId"] = ident
         if self.params.search_terms:
             params["searchTerms"] = self.params.search_terms
-        return Request(f"{self.base_url}/commentThreads", params)
+        return Request(f"{self.base_url}/youtube/v3/commentThreads", params)
 
     def next_request(self, stream: str, request: Request, response: HttpResponse,
                      mentions: list[Mention]) -> Request | None:
