@@ -55,7 +55,11 @@ def make_engine(url: str | URL, **kwargs) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_engine(parsed, **kwargs)
     kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(parsed, **kwargs)
+    connect_args = kwargs.pop("connect_args", {})
+    # Sessions in UTC, like the stored times, so that text casts and date parts of timestamps in
+    # the hand-written SQL give the same answers as on SQLite whatever the server's TimeZone.
+    connect_args.setdefault("options", "-c TimeZone=UTC")
+    return create_engine(parsed, connect_args=connect_args, **kwargs)
 
 
 def _sqlite_engine(url: URL, **kwargs) -> Engine:

@@ -11,6 +11,10 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import OperationalError
 
 from care_monitor.storage.db import StorageError, make_engine, redact_url
+from care_monitor.storage.sql_files import create_views, drop_views
+
+# Serialises concurrent upgrades on PostgreSQL (several tasks or processes starting at once).
+_PG_MIGRATION_LOCK_ID = 0x63617265  # "care"
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -27,13 +31,22 @@ def upgrade_database(url: str, revision: str = "head") -> None:
     engine = make_engine(url)
     try:
         with engine.begin() as connection:
+            _lock_for_migration(connection)
+            drop_views(connection)
             command.upgrade(alembic_config(connection), revision)
+            if revision == "head":
+                create_views(connection)
     except OperationalError as error:
         raise StorageError(
             f"cannot migrate database {redact_url(engine.url)}: {error.orig}"
         ) from None
     finally:
         engine.dispose()
+
+
+def _lock_for_migration(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_MIGRATION_LOCK_ID})")
 
 
 def current_revision(url: str) -> str | None:

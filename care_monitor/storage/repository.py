@@ -637,13 +637,18 @@ class Storage:
         # SKIP LOCKED lets concurrent senders on PostgreSQL take disjoint rows; SQLite ignores it
         # and serialises the whole transaction instead.
         candidates = candidates.order_by(table.id).limit(limit).with_for_update(skip_locked=True)
-        claim = (
-            update(table)
-            .where(table.id.in_(candidates.scalar_subquery()), due)
-            .values(status="sending", next_attempt_at=lease_until, attempts=table.attempts + 1)
-            .returning(table.id, table.alert_id, table.channel, table.attempts)
-        )
         with self.engine.begin() as conn:
+            # Two statements rather than UPDATE ... WHERE id IN (subquery LIMIT n): PostgreSQL may
+            # re-run such a subquery per row and so claim more than `limit` rows.
+            ids = list(conn.execute(candidates).scalars())
+            if not ids:
+                return []
+            claim = (
+                update(table)
+                .where(table.id.in_(ids), due)
+                .values(status="sending", next_attempt_at=lease_until, attempts=table.attempts + 1)
+                .returning(table.id, table.alert_id, table.channel, table.attempts)
+            )
             claimed = sorted(conn.execute(claim).all(), key=lambda row: row.id)
             alerts, mentions = self._alerts_and_mentions(conn, {row.alert_id for row in claimed})
         result = []

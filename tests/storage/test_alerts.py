@@ -76,3 +76,30 @@ def test_claim_only_configured_channels(storage: Storage) -> None:
     [mention_id] = storage.upsert_mentions([make_mention("1")]).ids
     storage.raise_mention_alerts([mention_id], -0.3, ["a", "removed"], now=NOW)
     assert [c.channel for c in storage.claim_pending_deliveries(NOW, channels=["a"])] == ["a"]
+
+
+def test_concurrent_claims_never_hand_out_a_delivery_twice(database_url: str) -> None:
+    import threading
+
+    setup = Storage.from_url(database_url)
+    ids = setup.upsert_mentions([make_mention(str(i)) for i in range(30)]).ids
+    setup.raise_mention_alerts(ids, -0.3, ["a", "b"], now=NOW)
+    setup.dispose()
+
+    claimed: list[list[int]] = [[], []]
+    barrier = threading.Barrier(2)
+
+    def drain(slot: int) -> None:
+        storage = Storage.from_url(database_url)
+        barrier.wait()
+        while batch := storage.claim_pending_deliveries(NOW, limit=5):
+            claimed[slot].extend(d.id for d in batch)
+        storage.dispose()
+
+    threads = [threading.Thread(target=drain, args=(slot,)) for slot in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    every = claimed[0] + claimed[1]
+    assert len(every) == 60 and len(set(every)) == 60

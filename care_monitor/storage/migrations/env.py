@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import text
 
 from care_monitor.storage.db import make_engine
 from care_monitor.storage.models import Base
-
-# Serialises concurrent `upgrade` calls on PostgreSQL (e.g. several tasks starting at once).
-_PG_MIGRATION_LOCK_ID = 0x63617265  # "care"
 
 
 def _run(connection) -> None:  # noqa: ANN001
@@ -20,8 +16,6 @@ def _run(connection) -> None:  # noqa: ANN001
         compare_type=True,
     )
     with context.begin_transaction():
-        if connection.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _PG_MIGRATION_LOCK_ID})
         context.run_migrations()
 
 
