@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -126,6 +126,12 @@ class ReplayServer:
         """Answer the next `times` requests whose path starts with `path_prefix` with `fault`."""
         with self._lock:
             self._faults.append(_Injected(path_prefix, fault, times))
+
+    def set_rate_limit(self, platform: str, limit: int, window_seconds: int = 300) -> None:
+        """Give a rate-limited platform a new, empty window (e.g. a tiny limit in a test)."""
+        prefix = self._aliases.get(platform, platform)
+        spec = self._windows[prefix].spec
+        self._windows[prefix] = RateLimitWindow(replace(spec, limit=limit, window_seconds=window_seconds))
 
     def clear_faults(self) -> None:
         with self._lock:
