@@ -85,3 +85,14 @@ def week_reported_for(logical_date: datetime, tz: str | ZoneInfo) -> IsoWeek:
 def last_full_week(now: datetime, tz: str | ZoneInfo) -> IsoWeek:
     """The week before the one containing `now` (the CLI's default)."""
     return week_reported_for(now, tz)
+
+
+def week_for_run(
+    logical_date: datetime | None, run_after: datetime | None, tz: str | ZoneInfo
+) -> IsoWeek:
+    """The week an Airflow run reports on: from its logical date, or (a manual run triggered
+    without one) from the time it was scheduled to run after — never from the wall clock."""
+    moment = logical_date or run_after
+    if moment is None:
+        raise ReportError("the run has neither a logical date nor a run-after time")
+    return week_reported_for(moment, tz)
