@@ -250,13 +250,19 @@ class BlueskySource(Source):
     # --- authors and engagement ------------------------------------------------------
 
     def followers(self, dids: list[str]) -> dict[str, int | None]:
-        """Follower counts by DID, from the cache or `getProfiles` in batches of 25."""
+        """Follower counts by DID, from the cache or `getProfiles` in batches of 25.
+
+        With the rate limit used up until later, the page keeps what the cache knows rather
+        than being lost: the run stops at the next page instead.
+        """
         if not self.params.followers:
             return {}
         now = time.monotonic()
         ttl = self.params.profile_cache_seconds
         cache = self._followers_cache
         missing = sorted({d for d in dids if d not in cache or now - cache[d][0] > ttl})
+        if self.gate.would_stop():
+            missing = []
         for start in range(0, len(missing), PROFILE_BATCH):
             batch = missing[start:start + PROFILE_BATCH]
             request = Request(f"{self.base_url}/xrpc/app.bsky.actor.getProfiles",

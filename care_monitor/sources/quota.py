@@ -57,6 +57,11 @@ class QuotaGate:
             resume_at = reset if reset > _EPOCH_THRESHOLD else now + reset
         self.block_until(resume_at, "no requests left in the rate-limit window")
 
+    def would_stop(self) -> bool:
+        """True when the next `wait()` would stop the run rather than sleep."""
+        return (self.resume_at is not None
+                and self.resume_at - self.client.clock() > self.client.max_wait)
+
     def wait(self) -> None:
         """Sleep until the service accepts requests again, or stop the run if that is too far.
 
