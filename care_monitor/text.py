@@ -15,7 +15,7 @@ import re
 import nh3
 
 # Tags kept for one pass so they can become line breaks; everything else is unwrapped.
-_BLOCK_TAGS = {"p", "br", "div", "li", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "tr"}
+_BLOCK_TAGS = {"p", "br", "div", "li", "blockquote", "pre", "tr"} | {f"h{n}" for n in range(1, 7)}
 _BLOCK_TAG = re.compile(r"<(/?)(\w+)>")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _BLANK_LINES = re.compile(r"\n{3,}")

@@ -92,7 +92,8 @@ class ReplayServer:
         """The base_url a source of this platform (prefix or source type) should use."""
         prefix = self._aliases.get(platform, platform)
         if prefix not in self.modules:
-            raise KeyError(f"no replay routes for {platform!r} (known: {', '.join(self.platforms)})")
+            known = ", ".join(self.platforms)
+            raise KeyError(f"no replay routes for {platform!r} (known: {known})")
         return f"{self.url}/{prefix}"
 
     # --- lifecycle -------------------------------------------------------------------
@@ -131,7 +132,8 @@ class ReplayServer:
         """Give a rate-limited platform a new, empty window (e.g. a tiny limit in a test)."""
         prefix = self._aliases.get(platform, platform)
         spec = self._windows[prefix].spec
-        self._windows[prefix] = RateLimitWindow(replace(spec, limit=limit, window_seconds=window_seconds))
+        spec = replace(spec, limit=limit, window_seconds=window_seconds)
+        self._windows[prefix] = RateLimitWindow(spec)
 
     def clear_faults(self) -> None:
         with self._lock:

@@ -120,5 +120,5 @@ class RedditSource(Source):
         )
         token = response.json().get("access_token")
         if not token:
-            raise SourceAuthError(f"{self.name}: the token endpoint {token_url} gave no access_token")
+            raise SourceAuthError(f"{self.name}: {token_url} answered without an access_token")
         return token

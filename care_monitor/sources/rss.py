@@ -49,7 +49,9 @@ class RssSource(Source):
         if urlsplit(feed).scheme:
             return feed
         if not self.base_url:
-            raise SourceError(f"{self.name}: feed {feed!r} is a relative URL but no base_url is set")
+            raise SourceError(
+                f"{self.name}: feed {feed!r} is a relative URL but no base_url is set"
+            )
         return urljoin(self.base_url + "/", feed.lstrip("/"))
 
     def first_request(self, stream: str, cursor: str | None) -> Request:

@@ -16,7 +16,9 @@ from care_monitor.replay.routing import Call, Reply, Route, json_error, matches_
 PREFIX = "hn"
 SOURCE_TYPE = "hackernews"
 
-_OPERATORS = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le, "=": operator.eq}
+_OPERATORS = {
+    ">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le, "=": operator.eq
+}
 _FILTER = re.compile(r"^\s*(\w+)\s*(>=|<=|>|<|=)\s*(-?\d+)\s*$")
 
 

@@ -89,7 +89,9 @@ def tag_timeline(call: Call) -> Reply:
             continue
         if local_only and "@" in record["account"]["acct"]:
             continue
-        if (max_id and sid >= max_id) or (since_id and sid <= since_id) or (min_id and sid <= min_id):
+        if max_id and sid >= max_id:
+            continue
+        if (since_id and sid <= since_id) or (min_id and sid <= min_id):
             continue
         candidates.append(record)
     # min_id pages upwards from min_id: the oldest `limit` above it, still shown newest first
@@ -121,7 +123,8 @@ def search(call: Call) -> Reply:
     limit = call.int_arg("limit", 20, maximum=40)
     statuses = []
     if kind in (None, "statuses"):
-        found = [r for r in call.posts() if matches_query(query, r.get("content"), r.get("spoiler_text"))]
+        found = [r for r in call.posts()
+                 if matches_query(query, r.get("content"), r.get("spoiler_text"))]
         statuses = [status(call, r) for r in found[:limit]]
     return Reply(body={"accounts": [], "statuses": statuses, "hashtags": []})
 

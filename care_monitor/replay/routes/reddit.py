@@ -1,5 +1,6 @@
-"""Reddit listings: `/reddit/search.json`, `/reddit/r/{sub}/new.json`, `/reddit/r/{sub}/search.json`,
-and the OAuth token endpoint `POST /reddit/api/v1/access_token` (client credentials).
+"""Reddit listings: `/reddit/search.json`, `/reddit/r/{sub}/new.json`,
+`/reddit/r/{sub}/search.json`, and the OAuth token endpoint
+`POST /reddit/api/v1/access_token` (client credentials).
 
 Like Reddit, titles and selftext are HTML-escaped unless `raw_json=1`; `after` is the
 fullname of the last item of the previous page; a bearer token is checked when sent.
@@ -108,7 +109,9 @@ def access_token(call: Call) -> Reply:
         return json_error(401, "invalid_client")
     token = secrets.token_urlsafe(16)
     _issued_tokens.add(token)
-    return Reply(body={"access_token": token, "token_type": "bearer", "expires_in": 86400, "scope": "*"})
+    return Reply(body={
+        "access_token": token, "token_type": "bearer", "expires_in": 86400, "scope": "*"
+    })
 
 
 ROUTES = [

@@ -43,7 +43,8 @@ def _rss(call: Call, feed: dict[str, Any], entries: list[dict[str, Any]]) -> str
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>'
-        f"<title>{escape(feed['title'])}</title><link>{escape(feed.get('link', call.base_url))}</link>"
+        f"<title>{escape(feed['title'])}</title>"
+        f"<link>{escape(feed.get('link', call.base_url))}</link>"
         f"<description>{escape(feed.get('description', ''))}</description>"
         f"<language>{escape(feed.get('language', 'en'))}</language>"
         + "".join(items) + "</channel></rss>\n"
@@ -91,7 +92,8 @@ def feed(call: Call) -> Reply:
     name = call.path_params["name"]
     feeds = call.meta().get("feeds", {})
     if name not in feeds:
-        return Reply(status=404, body="<html><body>Not Found</body></html>", content_type="text/html")
+        return Reply(status=404, body="<html><body>Not Found</body></html>",
+                     content_type="text/html")
     description = feeds[name]
     entries = [p for p in call.posts() if p["feed"] == name]
     if description["format"] == "rss":
@@ -100,7 +102,8 @@ def feed(call: Call) -> Reply:
 
 
 def malformed() -> Reply:
-    return Reply(body="<html><body><h1>502 Bad Gateway</h1><p>upstream <b>timed out", content_type=XML)
+    return Reply(body="<html><body><h1>502 Bad Gateway</h1><p>upstream <b>timed out",
+                 content_type=XML)
 
 
 ROUTES = [Route("GET", r"(?P<name>[\w.-]+)\.xml", feed)]
