@@ -171,7 +171,12 @@ class HttpClient:
         headers: Mapping[str, str],
         **extra: Any,
     ) -> HttpResponse:
-        where = redact_url(requests.Request(method, url, params=params).prepare().url or url)
+        try:
+            where = redact_url(requests.Request(method, url, params=params).prepare().url or url)
+        except requests.RequestException as error:  # e.g. a base_url without http://
+            raise self._fail(SourceError(
+                f"{self.source_name}: cannot request {redact_url(url)!r}: {type(error).__name__}"
+            )) from None
         self._wait_for_quota(where)
         retrying = Retrying(
             stop=stop_after_attempt(self.max_retries + 1),

@@ -157,3 +157,8 @@ def test_take_stats_starts_fresh_counts(replay, client):
     client.get(hn_request(replay))
     taken = client.take_stats()
     assert taken.requests == 1 and client.stats.requests == 0
+
+
+def test_url_without_scheme_is_a_clear_error(client):
+    with pytest.raises(SourceError, match="hn-test: cannot request 'hn.example/api': MissingSchema"):
+        client.get(Request("hn.example/api"))
