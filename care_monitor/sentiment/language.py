@@ -1,29 +1,50 @@
-"""Offline language identification (lingua ships its models inside the wheel)."""
+"""Offline language identification.
+
+py3langid (BSD-3-Clause) ships its model inside the wheel, so nothing is downloaded.  It is
+restricted to the languages the team works in: measured on the dev sets this is both more
+accurate and ~4x faster than lingua's low-accuracy mode (docs/sentiment.md).  A text with
+too few letters, or whose best language is not clearly ahead, is "und" unless the source
+gave a language hint.
+"""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 UNKNOWN = "und"
+SUPPORTED_LANGUAGES = ("en", "es", "fr", "de", "it", "pt", "ro", "vi")
+MIN_LETTERS = 4
+# below this normalised probability the detector is "unsure" and the hint (or "und") wins
+MIN_CONFIDENCE = 0.80
+
+# URLs, @handles and #hash signs carry no language and skew character n-grams
+_NOISE = re.compile(r"https?://\S+|www\.\S+|@\w+|#")
 
 
 @lru_cache(maxsize=1)
-def _detector():
-    from lingua import Language, LanguageDetectorBuilder
+def _identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    languages = [
-        Language.ENGLISH, Language.SPANISH, Language.FRENCH, Language.GERMAN,
-        Language.ITALIAN, Language.PORTUGUESE, Language.ROMANIAN, Language.VIETNAMESE,
-    ]
-    return LanguageDetectorBuilder.from_languages(*languages).with_low_accuracy_mode().build()
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(SUPPORTED_LANGUAGES))
+    return identifier
+
+
+def _normalise_hint(hint: str | None) -> str | None:
+    if not hint:
+        return None
+    code = hint.strip().lower().replace("_", "-").split("-")[0]
+    return code if len(code) in (2, 3) and code.isalpha() and code != UNKNOWN else None
 
 
 def detect_language(text: str, hint: str | None = None) -> str:
-    """ISO 639-1 code of `text`, `hint` when unsure, or "und"."""
-    letters = sum(ch.isalpha() for ch in text)
-    if letters < 3:
+    """ISO 639-1 code of `text`; the source's `hint` when unsure; else "und"."""
+    hint = _normalise_hint(hint)
+    cleaned = _NOISE.sub(" ", text)
+    if sum(ch.isalpha() for ch in cleaned) < MIN_LETTERS:
         return hint or UNKNOWN
-    language = _detector().detect_language_of(text)
-    if language is None:
-        return hint or UNKNOWN
-    return language.iso_code_639_1.name.lower()
+    language, confidence = _identifier().classify(cleaned)
+    if confidence >= MIN_CONFIDENCE:
+        return language
+    return hint or UNKNOWN

@@ -1,0 +1,130 @@
+"""Train the compact per-language sentiment models shipped in care_monitor/sentiment/models/.
+
+    make train-sentiment        # = python -m bench.train_sentiment
+
+Reads ../shared/data/sentiment-train/*.tsv (see docs/sentiment.md for sources and licences),
+fits one multinomial logistic regression per language on the features of
+care_monitor.sentiment.features, picks C and the label thresholds by 5-fold cross-validation
+on the training rows only (never the dev sets), and writes the non-negligible weights as
+gzipped JSON (no pickles).  Deterministic: same data -> byte-identical files.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import sys
+from collections import Counter
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+from bench.datasets import LABELS, train_rows
+from care_monitor.sentiment.features import extract
+from care_monitor.sentiment.linear_model import MODEL_DIR, MODEL_LANGUAGES, calibrate
+
+C_GRID = (3.0, 10.0, 30.0)
+MIN_DF = 2
+MIN_WEIGHT = 0.02
+MAX_FEATURES = 40_000
+
+
+def vectorise(feature_lists: list[list[str]], vocabulary: dict[str, int]) -> csr_matrix:
+    rows, cols, values = [], [], []
+    for i, feats in enumerate(feature_lists):
+        unique = set(feats)
+        value = 1.0 / math.sqrt(len(unique)) if unique else 0.0
+        for feat in unique:
+            j = vocabulary.get(feat)
+            if j is not None:
+                rows.append(i)
+                cols.append(j)
+                values.append(value)
+    return csr_matrix((values, (rows, cols)), shape=(len(feature_lists), len(vocabulary)))
+
+
+def _macro_f1(y: np.ndarray, pred: np.ndarray) -> float:
+    scores = []
+    for k in (0, 1, 2):
+        tp = np.sum((pred == k) & (y == k))
+        denominator = np.sum(pred == k) + np.sum(y == k)
+        scores.append(2 * tp / denominator if denominator else 0.0)
+    return float(np.mean(scores))
+
+
+def best_thresholds(s: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
+    """Thresholds low <= 0 <= high on s = P(pos) - P(neg) that maximise 3-class macro-F1.
+
+    Keeping 0 inside the neutral band keeps the score readable (0 = no lean either way).
+    """
+    grid = np.round(np.arange(-0.8, 0.81, 0.02), 2)
+    best = (-1.0, 0.0, 0.0)
+    for low in grid[grid <= 0]:
+        for high in grid[grid >= 0]:
+            pred = np.where(s <= low, 0, np.where(s >= high, 2, 1))
+            f1 = _macro_f1(y, pred)
+            if f1 > best[0] + 1e-9:
+                best = (f1, float(low), float(high))
+    return best
+
+
+def train(language: str) -> dict:
+    rows = train_rows(language)
+    if not rows:
+        sys.exit(f"no training rows for {language!r}")
+    y = np.array([LABELS.index(label) for label, _ in rows])
+    feature_lists = [extract(text) for _, text in rows]
+    df = Counter(f for feats in feature_lists for f in set(feats))
+    vocabulary = {f: i for i, f in enumerate(sorted(f for f, n in df.items() if n >= MIN_DF))}
+    x = vectorise(feature_lists, vocabulary)
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+    results = []
+    for c in C_GRID:
+        model = LogisticRegression(C=c, max_iter=2000)
+        proba = cross_val_predict(model, x, y, cv=folds, method="predict_proba")
+        s = proba[:, 2] - proba[:, 0]
+        f1, low, high = best_thresholds(s, y)
+        results.append((f1, c, low, high))
+        print(f"  {language} C={c}: cv macro-F1 {f1:.3f} thresholds {low:+.2f} {high:+.2f}")
+    f1, c, low, high = max(results)
+    model = LogisticRegression(C=c, max_iter=2000).fit(x, y)
+    coef = model.coef_ - model.coef_.mean(axis=0)  # softmax is unchanged by per-feature shifts
+    names = sorted(vocabulary, key=vocabulary.get)
+    strength = np.abs(coef).max(axis=0)
+    keep = [j for j in np.argsort(-strength, kind="stable")[:MAX_FEATURES] if strength[j] >= MIN_WEIGHT]
+    weights = {names[j]: [round(float(w), 3) for w in coef[:, j]] for j in sorted(keep)}
+    counts = Counter(label for label, _ in rows)
+    return {
+        "language": language,
+        "classes": list(LABELS),
+        "intercept": [round(float(b), 4) for b in model.intercept_ - model.intercept_.mean()],
+        "thresholds": {"negative": low, "positive": high},
+        "weights": weights,
+        "training": {
+            "rows": len(rows),
+            "counts": {label: counts[label] for label in LABELS},
+            "C": c,
+            "cv_macro_f1": round(f1, 4),
+            "features_kept": len(weights),
+            "vocabulary": len(vocabulary),
+        },
+    }
+
+
+def main(languages: list[str]) -> None:
+    MODEL_DIR.mkdir(parents=True, exist_ok=True)
+    for language in languages or MODEL_LANGUAGES:
+        model = train(language)
+        calibrate(model)  # fails loudly if the thresholds cannot be mapped
+        path = MODEL_DIR / f"{language}.json.gz"
+        payload = json.dumps(model, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as out:
+            out.write(payload.encode("utf-8"))
+        print(f"{language}: {model['training']} -> {path.name} ({path.stat().st_size // 1024} KiB)")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

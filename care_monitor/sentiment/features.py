@@ -1,0 +1,40 @@
+"""Text features shared by training (bench/train_sentiment.py) and scoring (linear_model.py).
+
+Training and scoring must extract exactly the same features, so both import this module.
+"""
+
+from __future__ import annotations
+
+import re
+
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_HANDLE = re.compile(r"@\w+")
+_DIGITS = re.compile(r"\d+")
+_REPEAT = re.compile(r"(.)\1{2,}")
+# words (letters incl. accents and Vietnamese diacritics), or single non-space symbols (emoji, !, ?)
+_TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
+
+
+def normalise(text: str) -> str:
+    text = _URL.sub(" httpurl ", text.lower())
+    text = _HANDLE.sub(" @user ", text)
+    text = _DIGITS.sub("0", text)
+    return _REPEAT.sub(r"\1\1\1", text)
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(normalise(text))
+
+
+def extract(text: str) -> list[str]:
+    """Word unigrams and bigrams plus character 3-5-grams inside words."""
+    toks = tokens(text)
+    feats = [f"w:{t}" for t in toks]
+    feats += [f"b:{a} {b}" for a, b in zip(toks, toks[1:])]
+    for tok in toks:
+        if len(tok) < 3:
+            continue
+        padded = f" {tok} "
+        for n in (3, 4, 5):
+            feats += [f"c:{padded[i:i + n]}" for i in range(len(padded) - n + 1)]
+    return feats

@@ -1,0 +1,93 @@
+"""Compact per-language linear models (trained by `make train-sentiment`, shipped as JSON).
+
+A model gives P(negative), P(neutral), P(positive); its raw score is P(pos) - P(neg).  The
+thresholds chosen at training time are mapped piecewise-linearly onto the global label
+thresholds (-0.05 / +0.05), so every language's score means the same thing to alerting.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from care_monitor.sentiment.features import extract
+
+MODEL_DIR = Path(__file__).resolve().parent / "models"
+MODEL_LANGUAGES = ("es", "fr", "de", "it", "pt", "ro", "vi")
+LABEL_EDGE = 0.05
+
+
+@dataclass(frozen=True)
+class ModelScore:
+    score: float  # calibrated, -1..1
+    reasons: tuple[str, ...]
+
+
+def calibrate(model: dict) -> tuple[float, float]:
+    low = model["thresholds"]["negative"]
+    high = model["thresholds"]["positive"]
+    if not -1.0 < low <= high < 1.0:
+        raise ValueError(f"model {model['language']}: bad thresholds {low}, {high}")
+    return low, high
+
+
+def _map(s: float, low: float, high: float) -> float:
+    """Piecewise-linear: -1 -> -1, low -> -0.05, high -> +0.05, 1 -> 1."""
+    if s <= low:
+        return -1.0 + (s + 1.0) * (1.0 - LABEL_EDGE) / (low + 1.0)
+    if s >= high:
+        return LABEL_EDGE + (s - high) * (1.0 - LABEL_EDGE) / (1.0 - high)
+    if high == low:
+        return 0.0
+    return -LABEL_EDGE + (s - low) * (2 * LABEL_EDGE) / (high - low)
+
+
+class LinearModel:
+    def __init__(self, model: dict) -> None:
+        self.language = model["language"]
+        self._weights: dict[str, list[float]] = model["weights"]
+        self._intercept = model["intercept"]
+        self._low, self._high = calibrate(model)
+
+    def score(self, text: str, max_reasons: int = 3) -> ModelScore:
+        feats = set(extract(text))
+        if not feats:
+            return ModelScore(0.0, ())
+        scale = 1.0 / math.sqrt(len(feats))
+        neg, neu, pos = self._intercept
+        hits = []
+        for feat in feats:
+            w = self._weights.get(feat)
+            if w is not None:
+                neg += w[0] * scale
+                neu += w[1] * scale
+                pos += w[2] * scale
+                hits.append((w[2] - w[0], feat))
+        top = max(neg, neu, pos)
+        e_neg, e_neu, e_pos = math.exp(neg - top), math.exp(neu - top), math.exp(pos - top)
+        raw = (e_pos - e_neg) / (e_neg + e_neu + e_pos)
+        score = _map(raw, self._low, self._high)
+        return ModelScore(score, _reasons(hits, score, max_reasons))
+
+
+def _reasons(hits: list[tuple[float, str]], score: float, limit: int) -> tuple[str, ...]:
+    """The words that pushed hardest in the direction of the score (char n-grams are folded away)."""
+    if abs(score) < LABEL_EDGE:
+        return ()
+    sign = 1.0 if score > 0 else -1.0
+    words = [(sign * w, f[2:]) for w, f in hits if f[0] in "wb" and sign * w > 0.3]
+    words.sort(reverse=True)
+    return tuple(word for _, word in words[:limit])
+
+
+@lru_cache(maxsize=None)
+def load_model(language: str) -> LinearModel | None:
+    path = MODEL_DIR / f"{language}.json.gz"
+    if not path.is_file():
+        return None
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return LinearModel(json.load(handle))

@@ -1,0 +1,164 @@
+"""The full scorer: language id, then VADER + care layer (English) or a trained model + care
+layer (es, fr, de, it, pt, ro, vi), then per-brand overrides and star-rating evidence.
+
+All evidence is summed in VADER's valence units and normalised with VADER's own function
+(x / sqrt(x^2 + 15)), so a lexicon word, a care rule, a brand override and a 1-star rating
+weigh on the same scale.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+from collections.abc import Iterable
+
+from care_monitor.sentiment.care_layer import load_care_layer
+from care_monitor.sentiment.language import detect_language
+from care_monitor.sentiment.linear_model import MODEL_LANGUAGES, load_model
+
+NEGATIVE_THRESHOLD = -0.05
+POSITIVE_THRESHOLD = 0.05
+VADER_ALPHA = 15.0
+MAX_REASONS = 4
+# star rating -> valence added to the text's evidence
+RATING_VALENCE = {1: -3.0, 2: -2.0, 3: 0.0, 4: 1.0, 5: 1.5}
+_WORD = re.compile(r"[\w']+|[^\w\s]", re.UNICODE)
+_STRIP = ".,!?;:\"()[]{}*"
+
+
+def label_for(score: float) -> str:
+    if score <= NEGATIVE_THRESHOLD:
+        return "negative"
+    if score >= POSITIVE_THRESHOLD:
+        return "positive"
+    return "neutral"
+
+
+def normalise(valence: float) -> float:
+    return valence / math.sqrt(valence * valence + VADER_ALPHA)
+
+
+def to_valence(score: float) -> float:
+    score = max(-0.9999, min(0.9999, score))
+    return score * math.sqrt(VADER_ALPHA / (1.0 - score * score))
+
+
+class Scorer:
+    def __init__(self, brand_lexicons: dict[str, dict[str, float]] | None = None) -> None:
+        from vaderSentiment.vaderSentiment import NEGATE, SentimentIntensityAnalyzer
+
+        self._negate = frozenset(NEGATE)
+        self._vader = SentimentIntensityAnalyzer()
+        self._brand_words: dict[str, dict[str, float]] = {}
+        self._brand_phrases: dict[str, list[tuple[re.Pattern[str], str, float]]] = {}
+        self._brand_vaders = {}
+        for brand, lexicon in (brand_lexicons or {}).items():
+            self._add_brand(brand, lexicon)
+
+    def _add_brand(self, brand: str, lexicon: dict[str, float]) -> None:
+        for word, valence in lexicon.items():
+            if not -4.0 <= float(valence) <= 4.0:
+                raise ValueError(f"brand {brand!r}: valence of {word!r} must be between -4 and 4")
+        key = brand.lower()
+        words = {w.lower(): float(v) for w, v in lexicon.items() if " " not in w.strip()}
+        self._brand_words[key] = words
+        self._brand_phrases[key] = [
+            (re.compile(rf"(?<!\w){re.escape(w.lower())}(?!\w)", re.IGNORECASE), w.lower(), float(v))
+            for w, v in lexicon.items()
+            if " " in w.strip()
+        ]
+        analyzer = copy.copy(self._vader)
+        analyzer.lexicon = {**self._vader.lexicon, **words}
+        self._brand_vaders[key] = analyzer
+
+    def score(
+        self,
+        text: str,
+        *,
+        brand: str | None = None,
+        language: str | None = None,
+        rating: int | None = None,
+    ):
+        from care_monitor.sentiment import SentimentResult
+
+        if rating is not None and rating not in RATING_VALENCE:
+            raise ValueError(f"rating must be 1..5, not {rating!r}")
+        text = text or ""
+        if not text.strip():
+            lang = detect_language("", hint=language)
+            valence = RATING_VALENCE.get(rating, 0.0) if rating is not None else 0.0
+            score = round(normalise(valence), 4)
+            return SentimentResult(label_for(score), score, lang, _leaning([], score, valence, rating))
+        lang = detect_language(text, hint=language)
+        key = brand.lower() if brand else None
+        model = load_model(lang) if lang in MODEL_LANGUAGES else None
+        # reasons are (valence, text); only those leaning like the final score are kept
+        reasons: list[tuple[float, str]] = []
+        if model is not None:
+            result = model.score(text)
+            valence = to_valence(result.score)
+            reasons += [(result.score, r) for r in result.reasons]
+            valence += self._brand_word_valence(key, text, reasons)
+            analyzer = None
+        else:
+            analyzer = self._brand_vaders.get(key, self._vader)
+            valence = to_valence(analyzer.polarity_scores(text)["compound"])
+        care = load_care_layer(lang if model is not None or lang == "en" else "en")
+        for group_valence, reason in care.evaluate(text).matches:
+            valence += group_valence
+            reasons.append((group_valence, reason))
+        for pattern, phrase, phrase_valence in self._brand_phrases.get(key, ()):
+            if pattern.search(text):
+                valence += phrase_valence
+                reasons.append((phrase_valence, phrase))
+        rating_valence = RATING_VALENCE.get(rating, 0.0) if rating is not None else 0.0
+        valence += rating_valence
+        score = round(normalise(valence), 4)
+        if analyzer is not None:
+            reasons += self._lexicon_reasons(text, analyzer.lexicon)
+        return SentimentResult(label_for(score), score, lang, _leaning(reasons, score, rating_valence, rating))
+
+    def score_many(self, texts: Iterable[str], **kwargs):
+        return [self.score(text, **kwargs) for text in texts]
+
+    def _lexicon_reasons(self, text: str, lexicon: dict[str, float]) -> list[tuple[float, str]]:
+        found: list[tuple[float, str]] = []
+        words = [w.strip(_STRIP).lower() for w in text.split()]
+        for i, word in enumerate(words):
+            valence = lexicon.get(word)
+            if valence is None or abs(valence) < 1.0:
+                continue
+            if any(w in self._negate or w.endswith("n't") for w in words[max(0, i - 3):i]):
+                valence, word = -0.74 * valence, f"not {word}"
+            found.append((valence, word))
+        return found
+
+    def _brand_word_valence(
+        self, brand: str | None, text: str, reasons: list[tuple[float, str]]
+    ) -> float:
+        words = self._brand_words.get(brand)
+        if not words:
+            return 0.0
+        total = 0.0
+        for token in _WORD.findall(text.lower()):
+            valence = words.get(token)
+            if valence is not None:
+                total += valence
+                reasons.append((valence, token))
+        return total
+
+def _leaning(
+    reasons: list[tuple[float, str]], score: float, rating_valence: float, rating: int | None
+) -> tuple[str, ...]:
+    """The strongest reasons pushing the way the score leans; none for a neutral score."""
+    if abs(score) < POSITIVE_THRESHOLD:
+        return ()
+    sign = 1.0 if score > 0 else -1.0
+    picked: list[str] = [f"rating {rating}/5"] if sign * rating_valence > 0 else []
+    for _, reason in sorted((r for r in reasons if sign * r[0] > 0), key=lambda r: -abs(r[0])):
+        if reason not in picked:
+            picked.append(reason)
+    return tuple(picked[:MAX_REASONS])
+
+
