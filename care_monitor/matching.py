@@ -63,6 +63,11 @@ class BrandMatcher:
             (brand.name, [CompiledQuery.from_query(q) for q in brand.queries]) for brand in brands
         ]
 
+    @property
+    def uses_languages(self) -> bool:
+        """Whether any query is restricted to languages (so an unknown language matters)."""
+        return any(query.languages for _, queries in self._brands for query in queries)
+
     def match(self, text: str, language: str | None = None) -> list[str]:
         """Names of the brands whose queries match, in configuration order."""
         return [

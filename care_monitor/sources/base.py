@@ -74,6 +74,10 @@ class Source(ABC):
     platform: ClassVar[str]
     default_base_url: ClassVar[str]
     params_model: ClassVar[type[SourceParams]] = SourceParams
+    # True when the cursor is a time that two posts can share (whole seconds): records *at*
+    # the cursor are fetched again, since a post stored twice costs nothing (the upsert
+    # de-duplicates) while a skipped one is lost. Unique ids (status ids) leave it False.
+    inclusive_cursor: ClassVar[bool] = False
 
     def __init__(self, config: SourceConfig, client: HttpClient) -> None:
         self.config = config
@@ -114,6 +118,8 @@ class Source(ABC):
     def is_past_cursor(self, mention: Mention, cursor: str | None) -> bool:
         if cursor is None or mention.replication_value is None:
             return True
+        if self.inclusive_cursor:
+            return cursor_sort_key(mention.replication_value) >= cursor_sort_key(cursor)
         return cursor_sort_key(mention.replication_value) > cursor_sort_key(cursor)
 
     def fetch_stream(self, stream: str, cursor: str | None, result: StreamResult) -> Iterator[Page]:

@@ -1,7 +1,7 @@
 """Hacker News via Algolia's `search_by_date`: stories and comments matching each query.
 
 The cursor is the newest `created_at_i` (epoch seconds); the first request narrows the
-search with `numericFilters=created_at_i>cursor`, pages follow `page` until `nbPages`.
+search with `numericFilters=created_at_i>=cursor`, pages follow `page` until `nbPages`.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ class HackerNewsParams(SourceParams):
 class HackerNewsSource(Source):
     type: ClassVar[str] = "hackernews"
     platform: ClassVar[str] = "hackernews"
+    inclusive_cursor: ClassVar[bool] = True  # whole-second times
     default_base_url: ClassVar[str] = "https://hn.algolia.com"
     params_model = HackerNewsParams
     params: HackerNewsParams
@@ -45,7 +46,7 @@ class HackerNewsSource(Source):
             "page": 0,
         }
         if cursor:
-            params["numericFilters"] = f"created_at_i>{int(cursor)}"
+            params["numericFilters"] = f"created_at_i>={int(cursor)}"
         return Request(f"{self.base_url}/api/v1/search_by_date", params)
 
     def parse_page(self, stream: str, response: HttpResponse) -> list[Mention]:

@@ -37,6 +37,7 @@ class RedditParams(SourceParams):
 class RedditSource(Source):
     type: ClassVar[str] = "reddit"
     platform: ClassVar[str] = "reddit"
+    inclusive_cursor: ClassVar[bool] = True  # whole-second times
     default_base_url: ClassVar[str] = WEB_URL
     params_model = RedditParams
     params: RedditParams

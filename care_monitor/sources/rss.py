@@ -38,6 +38,7 @@ class RssParams(SourceParams):
 class RssSource(Source):
     type: ClassVar[str] = "rss"
     platform: ClassVar[str] = "rss"
+    inclusive_cursor: ClassVar[bool] = True  # whole-second times
     default_base_url: ClassVar[str] = ""
     params_model = RssParams
     params: RssParams

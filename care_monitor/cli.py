@@ -1,0 +1,290 @@
+"""`care-monitor`: the pipeline from a terminal, without a scheduler.
+
+Every command reads the same configuration file (`--config`, else $CARE_MONITOR_CONFIG, else
+./care_monitor.yml). Known failures (bad config, missing secret, unreachable database or feed)
+print one clear line and exit 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from care_monitor.config import CONFIG_ENV_VAR, Config, ConfigError, load_config
+
+if TYPE_CHECKING:
+    from care_monitor.storage.repository import Storage
+
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    help="Poll social and review feeds for brand mentions, score them, store them, alert on negative ones.",
+)
+db_app = typer.Typer(no_args_is_help=True, help="The project's own database.")
+sources_app = typer.Typer(no_args_is_help=True, help="Configured sources and their health.")
+app.add_typer(db_app, name="db")
+app.add_typer(sources_app, name="sources")
+
+console = Console()
+err_console = Console(stderr=True)
+
+LABELS = ("negative", "neutral", "positive")
+
+
+@dataclass
+class State:
+    config_path: Optional[Path]
+    _config: Config | None = None
+
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.config_path)
+        return self._config
+
+    def database_url(self) -> str:
+        """The database URL; works without a config file for `db upgrade` on the default."""
+        import os
+
+        from care_monitor.config import DATABASE_URL_ENV_VAR, DEFAULT_DATABASE_URL, default_config_path
+
+        path = self.config_path or default_config_path()
+        if path.exists() or self.config_path is not None:
+            return self.config().resolved_database_url()
+        return os.environ.get(DATABASE_URL_ENV_VAR) or DEFAULT_DATABASE_URL
+
+    def storage(self) -> "Storage":
+        from care_monitor.storage.repository import Storage
+
+        return Storage.from_url(self.database_url())
+
+
+def _state(ctx: typer.Context) -> State:
+    return ctx.ensure_object(State)
+
+
+@app.callback()
+def _options(
+    ctx: typer.Context,
+    config: Optional[Path] = typer.Option(
+        None, "--config", "-c", envvar=CONFIG_ENV_VAR, help="Configuration file (YAML)."
+    ),
+) -> None:
+    ctx.obj = State(config_path=config)
+
+
+# --- database -------------------------------------------------------------------------
+
+
+@db_app.command("upgrade")
+def db_upgrade(ctx: typer.Context) -> None:
+    """Create or migrate the schema to the newest revision (Alembic)."""
+    from care_monitor.storage.db import redact_url
+    from care_monitor.storage.migrate import current_revision, upgrade_database
+
+    url = _state(ctx).database_url()
+    upgrade_database(url)
+    console.print(f"database {redact_url(url)} is at revision {current_revision(url)}")
+
+
+# --- polling and delivery -------------------------------------------------------------
+
+
+@app.command()
+def poll(
+    ctx: typer.Context,
+    source: Optional[list[str]] = typer.Option(
+        None, "--source", "-s", help="Poll only this source (repeatable)."
+    ),
+    deliver: bool = typer.Option(True, help="Deliver pending alerts after polling."),
+) -> None:
+    """One poll cycle of every enabled source (or --source NAME), then deliver alerts."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from care_monitor.pipeline import Pipeline
+
+    state = _state(ctx)
+    config = state.config()
+    names = source or [s.name for s in config.sources if s.enabled]
+    for name in names:
+        config.source(name)  # unknown names fail before anything runs
+    pipeline = Pipeline(config, state.storage())
+    streams = sum(len(pipeline.build_source(config.source(n)).streams()) for n in names)
+    with Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), console=err_console, transient=True,
+    ) as progress:
+        task = progress.add_task("polling", total=streams)
+        report = pipeline.poll(
+            names,
+            on_stream_done=lambda o: progress.update(task, advance=1, description=f"{o.source} {o.stream}"),
+        )
+    table = Table(title="Poll", title_justify="left")
+    for column in ("source", "stream", "status", "fetched", "matched", "new", "alerts", "pages"):
+        table.add_column(column, justify="right" if column not in ("source", "stream", "status") else "left")
+    for o in report.outcomes:
+        status = "[green]ok[/]" if o.status == "ok" else f"[red]{o.status}[/]"
+        pages = f"{o.pages}{'+' if o.truncated else ''}"
+        table.add_row(o.source, o.stream, status, str(o.fetched), str(o.matched),
+                      str(o.stored_new), str(o.alerts_raised), pages)
+    console.print(table)
+    for o in report.failed:
+        err_console.print(f"[red]{o.source}[/] {o.stream}: {o.error}", markup=True, highlight=False)
+    if deliver:
+        _print_delivery(pipeline.deliver())
+    if report.failed and len(report.failed) == len(report.outcomes):
+        raise typer.Exit(1)
+
+
+@app.command("deliver")
+def deliver_command(ctx: typer.Context) -> None:
+    """Send pending alert deliveries (retrying earlier failures that are due)."""
+    from care_monitor.pipeline import Pipeline
+
+    state = _state(ctx)
+    _print_delivery(Pipeline(state.config(), state.storage()).deliver())
+
+
+def _print_delivery(report) -> None:
+    console.print(
+        f"alerts delivered: [green]{report.sent}[/] sent, "
+        f"[{'red' if report.failed else 'green'}]{report.failed}[/] failed, {report.pending} still pending"
+    )
+
+
+# --- scoring --------------------------------------------------------------------------
+
+
+@app.command()
+def score() -> None:
+    """Score texts from stdin, one per line, as JSON lines (label, score, language, reasons)."""
+    from care_monitor.sentiment import Scorer
+    from care_monitor.sentiment.cli_score import score_stream
+
+    score_stream(sys.stdin, sys.stdout, Scorer())
+
+
+@app.command()
+def correct(
+    ctx: typer.Context,
+    mention_id: int = typer.Argument(..., help="The mention's id (see `care-monitor mentions`)."),
+    label: str = typer.Argument(..., help="negative | neutral | positive"),
+    note: Optional[str] = typer.Option(None, help="Why (kept with the correction)."),
+    by: Optional[str] = typer.Option(None, help="Who corrected it."),
+) -> None:
+    """Correct a mention's sentiment label; rescoring never overwrites a correction."""
+    if label not in LABELS:
+        raise typer.BadParameter(f"{label!r} is not one of {', '.join(LABELS)}", param_hint="LABEL")
+    _state(ctx).storage().correct_label(mention_id, label, note=note, corrected_by=by)
+    console.print(f"mention {mention_id} is now labelled {label}")
+
+
+# --- listings -------------------------------------------------------------------------
+
+
+@app.command()
+def mentions(
+    ctx: typer.Context,
+    brand: Optional[str] = typer.Option(None, help="Only this brand."),
+    label: Optional[str] = typer.Option(None, help="negative | neutral | positive"),
+    source: Optional[str] = typer.Option(None, help="Only this platform (reddit, mastodon...)."),
+    limit: int = typer.Option(30, min=1, max=10_000),
+) -> None:
+    """The newest stored mentions."""
+    rows = _state(ctx).storage().list_mentions(brand=brand, label=label, source=source, limit=limit)
+    table = Table(title=f"Mentions ({len(rows)})", title_justify="left", show_lines=False)
+    for column in ("id", "created (UTC)", "source", "brands", "label", "score", "lang", "author", "text"):
+        table.add_column(column, overflow="fold" if column == "text" else "ellipsis")
+    for m in rows:
+        label = m.effective_label or ""
+        colour = {"negative": "red", "positive": "green"}.get(label, "white")
+        table.add_row(
+            str(m.id), f"{m.created_at:%Y-%m-%d %H:%M}", m.source, ", ".join(m.brands),
+            f"[{colour}]{escape(label)}[/]" + (" (corrected)" if m.corrected_label else ""),
+            f"{m.sentiment_score:+.2f}" if m.sentiment_score is not None else "",
+            m.language or "", escape(m.author_handle or ""), escape(_excerpt(m.text)),
+        )
+    console.print(table)
+
+
+@app.command()
+def alerts(
+    ctx: typer.Context,
+    status: Optional[str] = typer.Option(None, help="pending | sent | failed | dead"),
+    limit: int = typer.Option(30, min=1, max=10_000),
+) -> None:
+    """Raised alerts and the state of their deliveries."""
+    storage = _state(ctx).storage()
+    rows = storage.list_alerts(status=status, limit=limit)
+    table = Table(title=f"Alerts ({len(rows)})", title_justify="left")
+    for column in ("id", "raised (UTC)", "kind", "brand", "score", "deliveries", "text"):
+        table.add_column(column, overflow="fold" if column == "text" else "ellipsis")
+    for a in rows:
+        deliveries = ", ".join(f"{d.channel}:{d.status}" for d in a.deliveries)
+        mention = storage.get_mention(a.mention_id) if a.mention_id else None
+        text = mention.text if mention else str(a.payload.get("summary", ""))
+        table.add_row(
+            str(a.id), f"{a.created_at:%Y-%m-%d %H:%M}", a.kind, escape(a.brand or ""),
+            f"{a.score:+.2f}" if a.score is not None else "", deliveries, escape(_excerpt(text)),
+        )
+    console.print(table)
+
+
+def _excerpt(text: str, length: int = 90) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= length else flat[: length - 1] + "…"
+
+
+# --- demo -----------------------------------------------------------------------------
+
+
+@app.command()
+def demo(
+    workdir: Path = typer.Option(Path("var/demo"), help="Where the demo keeps its database and logs."),
+    airflow: bool = typer.Option(False, help="Run the poll DAG with `airflow dags test` instead of in-process."),
+) -> None:
+    """Offline demo: replay bundled feeds on loopback, poll them, deliver alerts to a local receiver."""
+    from care_monitor.demo import run_demo
+
+    run_demo(workdir, use_airflow=airflow, console=console)
+
+
+# --- entry point ----------------------------------------------------------------------
+
+
+def _known_errors() -> tuple[type[BaseException], ...]:
+    from sqlalchemy.exc import OperationalError
+
+    from care_monitor.secrets import SecretError
+    from care_monitor.sources.errors import SourceError
+
+    return (ConfigError, SecretError, SourceError, OperationalError, LookupError)
+
+
+def main() -> None:
+    import click
+
+    try:
+        app(standalone_mode=False)
+    except click.exceptions.Exit as done:
+        sys.exit(done.exit_code)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except click.exceptions.Abort:
+        err_console.print("aborted")
+        sys.exit(130)
+    except _known_errors() as error:
+        message = str(error).splitlines()[0] if str(error) else type(error).__name__
+        err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()
