@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import Engine
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
 from care_monitor.config import Config
@@ -146,3 +147,9 @@ def seed(engine: Engine) -> None:
             )
         session.commit()
     del now
+    if engine.dialect.name == "postgresql":  # explicit ids do not advance the sequences
+        with engine.begin() as conn:
+            for table in ("mentions", "alerts", "alert_deliveries", "source_runs"):
+                conn.execute(sql_text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))"
+                ))
