@@ -47,3 +47,6 @@ demo: $(STAMP) system-deps
 
 clean:
 	rm -rf $(VENV) .airflow var *.egg-info .pytest_cache
+
+bench-report: $(STAMP) system-deps
+	$(BIN)/python bench/bench_report.py
