@@ -128,6 +128,7 @@ class GooglePlaySource(Source):
     type: ClassVar[str] = "googleplay"
     platform: ClassVar[str] = "googleplay"
     default_base_url: ClassVar[str] = "https://androidpublisher.googleapis.com"
+    inclusive_cursor: ClassVar[bool] = True  # whole-second times
     params_model = GooglePlayParams
     params: GooglePlayParams
 

@@ -39,6 +39,7 @@ class StackExchangeSource(Source):
     type: ClassVar[str] = "stackexchange"
     platform: ClassVar[str] = "stackexchange"
     default_base_url: ClassVar[str] = "https://api.stackexchange.com"
+    inclusive_cursor: ClassVar[bool] = True  # whole-second times
     params_model = StackExchangeParams
     params: StackExchangeParams
 

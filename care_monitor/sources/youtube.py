@@ -71,6 +71,7 @@ class YouTubeSource(Source):
     type: ClassVar[str] = "youtube"
     platform: ClassVar[str] = "youtube"
     default_base_url: ClassVar[str] = "https://www.googleapis.com"
+    inclusive_cursor: ClassVar[bool] = True  # whole-second times
     params_model = YouTubeParams
     params: YouTubeParams
 

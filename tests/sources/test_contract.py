@@ -69,7 +69,12 @@ def test_pagination_reaches_every_page_and_the_cursor_stops_the_next_run(type_na
     ids = [m.external_id for m in mentions_of(pages)]
     assert len(ids) == len(set(ids)) == first.fetched
     again, pages = fetch(source, stream, first.new_cursor)
-    assert mentions_of(pages) == [] and again.pages == 1 and again.new_cursor is None
+    assert again.pages == 1
+    if source.inclusive_cursor:  # whole-second cursors re-read only the posts of that second
+        assert [m.replication_value for m in mentions_of(pages)] == [first.new_cursor]
+        assert again.new_cursor == first.new_cursor
+    else:
+        assert mentions_of(pages) == [] and again.new_cursor is None
 
 
 @pytest.mark.parametrize("type_name", PAGINATED)
