@@ -150,7 +150,8 @@ class Source(ABC):
                 mention.source_name = self.name
                 self._advance(result, mention)
             result.pages = number
-            result.fetched += len(fresh)
+            # A record re-read *at* an inclusive cursor is not news: keep it out of the count.
+            result.fetched += sum(1 for m in fresh if m.replication_value != cursor)
             yield Page(stream=stream, number=number, mentions=fresh, reached_cursor=reached)
             if reached or not mentions:
                 return

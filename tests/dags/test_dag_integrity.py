@@ -41,7 +41,7 @@ def test_no_import_errors(dagbag):
 
 
 def test_poll_dag_shape(dagbag):
-    dag = dagbag.get_dag("care_monitor_poll")
+    dag = dagbag.dags.get("care_monitor_poll")
     assert dag is not None
     assert {t.task_id for t in dag.tasks} == {"migrate_schema", "due_sources", "poll_source", "deliver_alerts"}
     assert "care-monitor" in dag.tags
