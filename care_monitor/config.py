@@ -170,7 +170,7 @@ class ReportConfig(StrictModel):
     """The weekly report (care_monitor.report)."""
 
     response_target: int = Field(default=3600, description="first-response target, e.g. '1h'")
-    top_negatives: Annotated[int, Field(gt=0, le=100)] = 10
+    top_negatives: Annotated[int, Field(gt=0, le=100)] = 5
     channels: list[str] | None = Field(
         default=None, description="alert channel names that receive the report (default: all)"
     )

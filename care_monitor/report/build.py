@@ -251,7 +251,7 @@ def _themes(conn: Connection, config: Config, brand: Brand, bounds: dict) -> lis
         for r in queries.fetch_all(conn, "theme_examples", ids=ids):
             examples[int(r["id"])] = ThemeExample(
                 mention_id=int(r["id"]),
-                excerpt=excerpt(r["title"], r["text"], 160),
+                excerpt=excerpt(r["title"], r["text"], 120),
                 author=author_label(r["author_handle"], r["author_name"]),
                 source=r["source"],
                 url=r["url"],

@@ -125,6 +125,7 @@ def share_of_voice(data: ReportData) -> Chart:
         names = [r.brand for r in rows][::-1]
         shares = [(r.share or 0) * 100 for r in rows][::-1]
         colours = ["#1c7ed6" if r.is_subject else "#adb5bd" for r in rows][::-1]
+        ax.set_axisbelow(True)
         bars = ax.barh(names, shares, color=colours, height=0.6)
         for bar, row in zip(bars, rows[::-1]):
             ax.text(bar.get_width() + 1, bar.get_y() + bar.get_height() / 2,

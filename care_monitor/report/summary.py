@@ -42,10 +42,8 @@ def summary_sentence(data: ReportData) -> str:
     else:
         parts.insert(1, f"Net sentiment was {fmt.signed(net.current)}")
     share = data.metric("negative_share")
-    parts[1] += (
-        f" and {fmt.percent(share.current)} of mentions were negative"
-        f" (4-week average {fmt.percent(share.average_4w)})."
-    )
+    average = f" (4-week average {fmt.percent(share.average_4w)})" if share.average_4w is not None else ""
+    parts[1] += f" and {fmt.percent(share.current)} of mentions were negative{average}."
     if data.top_negatives:
         worst = data.top_negatives[0]
         parts.insert(2, f"The most damaging post came from {worst.author} on {worst.source}.")

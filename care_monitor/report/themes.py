@@ -150,12 +150,21 @@ class ThemeCounter:
         candidates.sort(key=lambda t: (-t.rise, -t.count, -len(t.term.split()), t.term))
         chosen: list[RawTheme] = []
         for theme in candidates:
-            # Skip a word already inside a chosen phrase with the same count (same posts).
-            if any(
-                theme.term in c.term.split(" ") and theme.count == c.count for c in chosen
-            ):
+            if any(_same_theme(theme, c) for c in chosen):
                 continue
             chosen.append(theme)
             if len(chosen) == THEMES_PER_LANGUAGE:
                 break
         return chosen
+
+
+def _same_theme(candidate: RawTheme, chosen: RawTheme) -> bool:
+    """Overlapping terms from the same posts ("flight delayed", "delayed hours") are one theme:
+    a term sharing a word with a chosen one is skipped when it has the same example post or is
+    a word of the chosen phrase with the same count."""
+    words, chosen_words = set(candidate.term.split(" ")), set(chosen.term.split(" "))
+    if not words & chosen_words:
+        return False
+    return candidate.example_id == chosen.example_id or (
+        words <= chosen_words and candidate.count == chosen.count
+    )
