@@ -136,6 +136,8 @@ def poll(
     console.print(table)
     for o in report.failed:
         err_console.print(f"[red]{o.source}[/] {o.stream}: {o.error}", markup=True, highlight=False)
+    for change in pipeline.check_health():
+        err_console.print(f"[yellow]{change.kind}[/] {escape(change.source_name)}: {escape(change.reason)}")
     if deliver:
         _print_delivery(pipeline.deliver())
     if report.failed and len(report.failed) == len(report.outcomes):
@@ -156,6 +158,53 @@ def _print_delivery(report) -> None:
         f"alerts delivered: [green]{report.sent}[/] sent, "
         f"[{'red' if report.failed else 'green'}]{report.failed}[/] failed, {report.pending} still pending"
     )
+
+
+@sources_app.command("status")
+def sources_status(
+    ctx: typer.Context,
+    window: str = typer.Option("24h", help="Count runs, items and waits over this window (e.g. 6h, 7d)."),
+) -> None:
+    """Per source and stream: last successful poll, last error, items, skipped pages, waits, quota."""
+    from datetime import timedelta
+
+    from care_monitor.config import parse_duration
+    from care_monitor.health import render_status_table, stream_health
+
+    try:
+        span = timedelta(seconds=parse_duration(window))
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--window") from None
+    state = _state(ctx)
+    rows = stream_health(state.storage(), window=span, config=state.config())
+    console.print(render_status_table(rows, window=span))
+
+
+@sources_app.command("list")
+def sources_list(ctx: typer.Context) -> None:
+    """The configured sources, their streams and poll intervals."""
+    from care_monitor.pipeline import Pipeline
+    from care_monitor.secrets import SecretError
+    from care_monitor.sources.errors import SourceError
+
+    config = _state(ctx).config()
+    pipeline = Pipeline(config, storage=None)  # type: ignore[arg-type]  # building needs no DB
+    table = Table(title="Configured sources", title_justify="left")
+    for column in ("name", "type", "enabled", "every", "max pages", "base URL", "streams"):
+        table.add_column(column, overflow="fold")
+    for source_config in config.sources:
+        try:
+            source = pipeline.build_source(source_config)
+            base, streams = source.base_url, ", ".join(source.streams())
+        except (SecretError, SourceError, ValueError) as error:
+            base, streams = source_config.base_url or "", f"[red]{escape(str(error))}[/]"
+            table.add_row(escape(source_config.name), source_config.type, "", "", "", escape(base), streams)
+            continue
+        table.add_row(
+            escape(source_config.name), source_config.type, "yes" if source_config.enabled else "no",
+            f"{source_config.poll_interval}s", str(source_config.max_pages), escape(base), escape(streams),
+        )
+    console.print(table)
 
 
 # --- scoring --------------------------------------------------------------------------

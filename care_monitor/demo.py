@@ -22,15 +22,12 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
-from care_monitor.config import CONFIG_ENV_VAR, DATABASE_URL_ENV_VAR, load_config
+from care_monitor.config import CONFIG_ENV_VAR, load_config
+from care_monitor.replay.credentials import replay_credentials
 from care_monitor.replay.receiver import SmtpReceiver, WebhookReceiver
 from care_monitor.replay.server import ReplayServer
 
 SLACK_URL_VAR = "CARE_MONITOR_DEMO_SLACK_URL"
-DEMO_SECRETS = {
-    # Fake credentials the replay server accepts; real ones come from the environment too.
-    "CARE_MONITOR_DEMO_BLUESKY_PASSWORD": "demo-app-password",
-}
 
 
 DEMO_BRANDS = [  # as in care_monitor.example.yml
@@ -42,8 +39,14 @@ DEMO_BRANDS = [  # as in care_monitor.example.yml
 ]
 
 
-def demo_config(replay: ReplayServer, webhook_url: str, smtp_port: int, database_url: str) -> dict[str, Any]:
-    """The example brands, every source pointed at the replay server, channels at the receivers."""
+def demo_config(
+    replay: ReplayServer, webhook_url: str, smtp_port: int, database_url: str, secrets: dict[str, str]
+) -> dict[str, Any]:
+    """The example brands, every source pointed at the replay server, channels at the receivers.
+
+    The replay server's fake credentials are added to `secrets` (environment variables), and
+    the config refers to them by name, as a real deployment does.
+    """
     sources = [
         {"name": "hn", "type": "hackernews", "params": {"queries": ["nordwind", "skyjet"], "hits_per_page": 4}},
         {"name": "reddit", "type": "reddit",
@@ -53,9 +56,23 @@ def demo_config(replay: ReplayServer, webhook_url: str, smtp_port: int, database
         {"name": "google-alerts", "type": "rss",
          "params": {"feeds": ["google-alerts-nordwind.xml", "travel-news.xml"]}},
     ]
+    sources += [
+        {"name": "bluesky", "type": "bluesky", "params": {"search": ["nordwind", "skyjet"]}},
+        {"name": "app-store", "type": "appstore", "params": {"apps": ["1234567890"], "countries": ["us", "de", "gb"]}},
+        {"name": "google-play", "type": "googleplay", "params": {"packages": ["com.nordwind.app"]}},
+        {"name": "youtube", "type": "youtube",
+         "params": {"videos": ["dQw4nordw1A", "xYz9nordw2B"], "channels": ["UCnordwindAirOfficial00"]}},
+        {"name": "stackexchange", "type": "stackexchange", "params": {"search": ["nordwind"], "sites": ["stackoverflow", "travel"]}},
+        {"name": "trustpilot", "type": "trustpilot", "params": {"business_units": ["5f0c4e7a2b3d4c0001a1b2c3"]}},
+        {"name": "x", "type": "x", "params": {"search": ["nordwind", "skyjet"]}},
+    ]
     for source in sources:
         source["base_url"] = replay.base_url(source["type"])
         source["poll_interval"] = 1  # every run of the demo polls every source
+        references, environment = replay_credentials(source["type"], replay)
+        if references:
+            source["credentials"] = references
+            secrets.update(environment)
     return {
         "timezone": "Europe/Bucharest",
         "database_url": database_url,
@@ -81,13 +98,15 @@ class DemoEnvironment:
     replay: ReplayServer
     webhook: WebhookReceiver
     smtp: SmtpReceiver
+    secrets: dict[str, str]
 
     @property
     def env(self) -> dict[str, str]:
+        """What the demo's processes need in their environment (config path, fake secrets)."""
         return {
             CONFIG_ENV_VAR: str(self.config_path),
             SLACK_URL_VAR: self.webhook.url.replace("/hook", "/slack"),
-            **DEMO_SECRETS,
+            **self.secrets,
         }
 
 
@@ -102,13 +121,14 @@ def start_demo_environment(workdir: Path, stack: ExitStack, *, fail_first: int =
     webhook = stack.enter_context(WebhookReceiver(fail_first=fail_first))
     smtp = stack.enter_context(SmtpReceiver())
     config_path = workdir / "care_monitor.yml"
-    config = demo_config(replay, webhook.url, smtp.port, f"sqlite:///{database_path}")
+    secrets: dict[str, str] = {}
+    config = demo_config(replay, webhook.url, smtp.port, f"sqlite:///{database_path}", secrets)
     config_path.write_text(
         "# Written by `care-monitor demo`: sources replayed on loopback, channels to local receivers.\n"
         + yaml.safe_dump(config, sort_keys=False, allow_unicode=True),
         encoding="utf-8",
     )
-    return DemoEnvironment(workdir, config_path, database_path, replay, webhook, smtp)
+    return DemoEnvironment(workdir, config_path, database_path, replay, webhook, smtp, secrets)
 
 
 def run_cycle_in_process(env: DemoEnvironment) -> None:
@@ -212,5 +232,6 @@ def print_summary(env: DemoEnvironment, console: Console) -> None:
         console.print("a Slack message as received:", style="bold")
         console.print_json(data=sample.body)
     console.print(f"SQLite database: [bold]{env.database_path}[/]   config: {env.config_path}")
-    console.print(f"try: care-monitor --config {env.config_path} mentions --label negative")
+    console.print(f"try: care-monitor --config {env.config_path} mentions --label negative\n"
+                  f"     care-monitor --config {env.config_path} sources status")
     shutil.rmtree(env.workdir / "airflow" / "logs", ignore_errors=True)

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 from care_monitor.alerting.outbox import DeliveryReport, deliver_pending
 from care_monitor.config import Config, SourceConfig
+from care_monitor.health import HealthChange, evaluate_health
 from care_monitor.matching import BrandMatcher
 from care_monitor.mention import Mention
 from care_monitor.sentiment import Scorer, detect_language
@@ -216,6 +217,10 @@ class Pipeline:
         mention.sentiment_score = result.score
         mention.sentiment_reasons = list(result.reasons)
         return True
+
+    def check_health(self, now: datetime | None = None) -> list[HealthChange]:
+        """Raise one "source unhealthy" (and later one "recovered") alert per episode."""
+        return evaluate_health(self.storage, self.config, now)
 
     def deliver(self, *, limit: int = 200) -> DeliveryReport:
         return deliver_pending(self.storage, list(self.config.alerts.channels), limit=limit)

@@ -52,6 +52,11 @@ def poll_source(name: str) -> dict:
     return summary
 
 
+def check_health() -> list[str]:
+    config, storage = _open()
+    return [f"{c.kind}: {c.source_name}: {c.reason}" for c in Pipeline(config, storage).check_health()]
+
+
 def deliver_alerts() -> dict:
     config, storage = _open()
     report = Pipeline(config, storage).deliver()

@@ -71,6 +71,13 @@ def care_monitor_poll():
         _use_airflow_connections()
         return tasks.poll_source(name)
 
+    @task(trigger_rule="all_done")
+    def check_source_health() -> list[str]:
+        """One "source unhealthy" alert when a source failed or went quiet too long; one "recovered"."""
+        from care_monitor import tasks
+
+        return tasks.check_health()
+
     @task(trigger_rule="all_done", retries=0)
     def deliver_alerts() -> dict:
         """Send pending alert deliveries; failures stay in the outbox for the next run."""
@@ -81,7 +88,7 @@ def care_monitor_poll():
 
     names = due_sources()
     migrate_schema() >> names
-    poll_source.expand(name=names) >> deliver_alerts()
+    poll_source.expand(name=names) >> check_source_health() >> deliver_alerts()
 
 
 care_monitor_poll()

@@ -43,13 +43,15 @@ def test_no_import_errors(dagbag):
 def test_poll_dag_shape(dagbag):
     dag = dagbag.dags.get("care_monitor_poll")
     assert dag is not None
-    assert {t.task_id for t in dag.tasks} == {"migrate_schema", "due_sources", "poll_source", "deliver_alerts"}
+    assert {t.task_id for t in dag.tasks} == {"migrate_schema", "due_sources", "poll_source", "check_source_health", "deliver_alerts"}
     assert "care-monitor" in dag.tags
     assert dag.doc_md
     poll = dag.get_task("poll_source")
     assert poll.retries >= 1 and poll.retry_exponential_backoff
     assert dag.get_task("deliver_alerts").trigger_rule == "all_done"
-    assert dag.get_task("deliver_alerts").upstream_task_ids == {"poll_source"}
+    assert dag.get_task("check_source_health").upstream_task_ids == {"poll_source"}
+    assert dag.get_task("check_source_health").trigger_rule == "all_done"
+    assert dag.get_task("deliver_alerts").upstream_task_ids == {"check_source_health"}
 
 
 def test_dag_files_import_only_the_task_sdk():
