@@ -60,9 +60,17 @@ class State:
         return os.environ.get(DATABASE_URL_ENV_VAR) or DEFAULT_DATABASE_URL
 
     def storage(self) -> "Storage":
+        """The project's database, refusing one that was never migrated (with what to run)."""
+        from care_monitor.storage.db import redact_url
+        from care_monitor.storage.migrate import current_revision
         from care_monitor.storage.repository import Storage
 
-        return Storage.from_url(self.database_url())
+        url = self.database_url()
+        if current_revision(url) is None:
+            raise ConfigError(
+                f"database {redact_url(url)} has no care-monitor schema yet: run `care-monitor db upgrade`"
+            )
+        return Storage.from_url(url)
 
 
 def _state(ctx: typer.Context) -> State:
@@ -312,8 +320,9 @@ def _known_errors() -> tuple[type[BaseException], ...]:
 
     from care_monitor.secrets import SecretError
     from care_monitor.sources.errors import SourceError
+    from care_monitor.storage.db import StorageError
 
-    return (ConfigError, SecretError, SourceError, OperationalError, LookupError)
+    return (ConfigError, SecretError, SourceError, StorageError, OperationalError, LookupError)
 
 
 def main() -> None:
