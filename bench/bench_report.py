@@ -71,7 +71,7 @@ SELECT
          WHEN (i * 13) % 10 IN (3, 8) THEN 0.6 ELSE 0.0 END,
     CAST('["delayed","terrible"]' AS json),
     NULL, CAST('{}' AS json), now(), now()
-FROM generate_series(1, :n) AS i, params AS p
+FROM generate_series(CAST(1 AS bigint), CAST(:n AS bigint)) AS i, params AS p
 """
 
 POST_SQL = [
@@ -143,12 +143,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mentions", type=int, default=1_000_000)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--reuse", action="store_true", help="report on a database kept by --keep")
     args = parser.parse_args()
 
-    url = recreate_database()
-    upgrade_database(url)
-    print(f"seeding {args.mentions:,} mentions over 8 weeks for 3 brands ...", flush=True)
-    print(f"  seeded in {seed(url, args.mentions):.1f} s")
+    if args.reuse:
+        url = make_url(ADMIN_URL).set(database=DATABASE).render_as_string(hide_password=False)
+    else:
+        url = recreate_database()
+        upgrade_database(url)
+        print(f"seeding {args.mentions:,} mentions over 8 weeks for 3 brands ...", flush=True)
+        print(f"  seeded in {seed(url, args.mentions):.1f} s")
     engine = make_engine(url)
     cfg = config()
     rss_before = peak_mib()

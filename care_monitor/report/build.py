@@ -33,7 +33,7 @@ from care_monitor.report.model import (
     WeekFigures,
 )
 from care_monitor.report.summary import summary_sentence
-from care_monitor.report.themes import ThemeCounter
+from care_monitor.report.themes import BASELINE_WEEKS, POSTS_PER_WEEK_CAP, ThemeCounter
 from care_monitor.report.week import IsoWeek
 
 EXCERPT_CHARS = 280
@@ -242,7 +242,8 @@ def _excluded_terms(config: Config) -> set[str]:
 
 def _themes(conn: Connection, config: Config, brand: Brand, bounds: dict) -> list[LanguageThemes]:
     counter = ThemeCounter(excluded_terms=_excluded_terms(config))
-    for batch in queries.stream(conn, "theme_texts", brand=brand.name, **bounds):
+    caps = {"current_cap": POSTS_PER_WEEK_CAP, "baseline_cap": POSTS_PER_WEEK_CAP * BASELINE_WEEKS}
+    for batch in queries.stream(conn, "theme_texts", brand=brand.name, **caps, **bounds):
         counter.add_batch(batch)
     summaries = counter.themes()
     ids = sorted({t.example_id for s in summaries for t in s.themes})

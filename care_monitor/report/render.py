@@ -18,6 +18,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from care_monitor.report import format as fmt
 from care_monitor.report.charts import Chart
 from care_monitor.report.model import ReportData
+from care_monitor.report.themes import POSTS_PER_WEEK_CAP
 
 LANGUAGE_NAMES = {
     "en": "English", "ro": "Romanian", "de": "German", "fr": "French", "es": "Spanish",
@@ -75,6 +76,7 @@ def render_html(
         safe_url=safe_url,
         language_name=language_name,
         last_day=data.period_end - timedelta(days=1),
+        theme_cap=POSTS_PER_WEEK_CAP,
     )
 
 

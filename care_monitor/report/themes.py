@@ -19,6 +19,8 @@ from sklearn.feature_extraction.text import CountVectorizer
 from stop_words import LANGUAGE_MAPPING, get_stop_words
 
 BASELINE_WEEKS = 4
+# Most damaging negative posts read per week: bounds the work on a very busy week.
+POSTS_PER_WEEK_CAP = 5000
 MIN_COUNT = 2
 THEMES_PER_LANGUAGE = 5
 MAX_LANGUAGES = 4

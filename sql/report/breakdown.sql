@@ -6,7 +6,7 @@ WITH two_weeks AS (
         CASE WHEN mb.created_at < :b4 THEN 1 ELSE 0 END AS weeks_ago,
         COALESCE(m.language, 'unknown') AS language,
         m.source AS source,
-        CASE WHEN COALESCE(m.corrected_label, m.sentiment_label) = 'negative' THEN 1 ELSE 0 END
+        CASE WHEN mb.sentiment_label = 'negative' THEN 1 ELSE 0 END
             AS is_negative
     FROM mention_brands AS mb
     JOIN mentions AS m ON m.id = mb.mention_id

@@ -13,7 +13,7 @@ WITH week_mentions AS (
             ELSE 6
         END AS day_index,
         m.source AS source,
-        COALESCE(m.corrected_label, m.sentiment_label, 'unscored') AS label
+        COALESCE(mb.sentiment_label, 'unscored') AS label
     FROM mention_brands AS mb
     JOIN mentions AS m ON m.id = mb.mention_id
     WHERE mb.brand = :brand

@@ -2,7 +2,8 @@
 -- four weeks before it, one row per week (weeks_ago 0 is the reported week).
 -- Parameters: brand; b0 .. b5 are the UTC instants of local Monday 00.00 that bound the five
 -- weeks, oldest first (the reported week is b4 to b5).
--- The label is the person's correction when there is one, else the model's label.
+-- Labels come from mention_brands.sentiment_label: the effective label (a person's correction
+-- replaces the model's label there too), so label filters use the per-brand indexes.
 WITH brand_mentions AS (
     SELECT
         CASE
@@ -12,7 +13,7 @@ WITH brand_mentions AS (
             WHEN mb.created_at < :b4 THEN 1
             ELSE 0
         END AS weeks_ago,
-        COALESCE(m.corrected_label, m.sentiment_label) AS label,
+        mb.sentiment_label AS label,
         COALESCE(m.author_followers, 0) AS followers
     FROM mention_brands AS mb
     JOIN mentions AS m ON m.id = mb.mention_id

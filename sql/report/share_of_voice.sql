@@ -5,12 +5,11 @@ SELECT
     mb.brand AS brand,
     CASE WHEN mb.created_at < :b4 THEN 1 ELSE 0 END AS weeks_ago,
     COUNT(*) AS mentions,
-    SUM(CASE WHEN COALESCE(m.corrected_label, m.sentiment_label) = 'positive' THEN 1 ELSE 0 END)
+    SUM(CASE WHEN mb.sentiment_label = 'positive' THEN 1 ELSE 0 END)
         AS positive,
-    SUM(CASE WHEN COALESCE(m.corrected_label, m.sentiment_label) = 'negative' THEN 1 ELSE 0 END)
+    SUM(CASE WHEN mb.sentiment_label = 'negative' THEN 1 ELSE 0 END)
         AS negative
 FROM mention_brands AS mb
-JOIN mentions AS m ON m.id = mb.mention_id
 WHERE mb.brand IN :brands
   AND mb.created_at >= :b3
   AND mb.created_at < :b5

@@ -13,7 +13,7 @@ WITH negatives AS (
     WHERE mb.brand = :brand
       AND mb.created_at >= :start
       AND mb.created_at < :end
-      AND COALESCE(m.corrected_label, m.sentiment_label) = 'negative'
+      AND mb.sentiment_label = 'negative'
 ),
 ranked AS (
     SELECT

@@ -2,7 +2,7 @@
 -- sentiment score) times reach (author followers + 1, so a post without a follower count still
 -- ranks by its negativity), with whether an alert went out and when it was first delivered.
 -- Parameters: brand; start and end bound the week; top is the number of rows.
-WITH negatives AS (
+WITH negatives AS MATERIALIZED (  -- the week's rows first, then rank (not the reverse)
     SELECT
         m.id,
         m.source,
@@ -22,7 +22,7 @@ WITH negatives AS (
     WHERE mb.brand = :brand
       AND mb.created_at >= :start
       AND mb.created_at < :end
-      AND COALESCE(m.corrected_label, m.sentiment_label) = 'negative'
+      AND mb.sentiment_label = 'negative'
 )
 SELECT
     n.*,

@@ -127,10 +127,10 @@ def seed(engine: Engine) -> None:
                 )
             )
         session.flush()
-        for mid, brands, created, _s, _l, label, *_rest in MENTIONS:
-            for brand in brands:
+        for mid, brands, created, _s, _l, label, _score, _f, _t, extra in MENTIONS:
+            for brand in brands:  # the effective label, as Storage keeps it (corrections included)
                 session.add(MentionBrandRow(mention_id=mid, brand=brand, created_at=created,
-                                            sentiment_label=label))
+                                            sentiment_label=extra.get("corrected_label", label)))
         for alert_id, mention_id, created, deliveries in ALERTS:
             session.add(AlertRow(id=alert_id, kind="negative_mention", dedupe_key=f"mention:{mention_id}",
                                  mention_id=mention_id, brand="Nordwind", payload={}, created_at=created))
