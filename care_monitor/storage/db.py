@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# Execution option for connections that only read: on SQLite they skip the write lock.
+READ_ONLY_OPTION = "care_monitor_read_only"
 
 
 class StorageError(Exception):
@@ -88,9 +90,18 @@ def _sqlite_engine(url: URL, **kwargs) -> Engine:
         # A deferred transaction that reads and then writes can fail with SQLITE_BUSY when another
         # writer got in between (busy_timeout does not help there).  Taking the write lock at BEGIN
         # makes concurrent writers queue up instead, which is what two mapped tasks need.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Connections marked READ_ONLY_OPTION start deferred and so never wait for writers (WAL).
+        if connection.get_execution_options().get(READ_ONLY_OPTION):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def read_connection(engine: Engine) -> Connection:
+    """A connection for queries only (on SQLite it does not queue behind writers)."""
+    return engine.connect().execution_options(**{READ_ONLY_OPTION: True})
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -29,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 
 from care_monitor.mention import Mention
-from care_monitor.storage.db import make_engine
+from care_monitor.storage.db import make_engine, read_connection
 from care_monitor.storage.models import (
     AlertDeliveryRow,
     AlertRow,
@@ -113,8 +113,11 @@ class Storage:
         stored: dict[int, dict[str, Any]] = {}
         with self.engine.begin() as conn:
             existing = self._existing_keys(conn, keys) if self.dialect != "postgresql" else None
+            upsert = self._mention_upsert()
             for chunk in _chunks(values):
-                for row in conn.execute(self._mention_upsert(chunk)):
+                # executemany: SQLAlchemy batches it into multi-row INSERTs ("insertmanyvalues")
+                # with a statement compiled once, and keeps RETURNING rows in parameter order.
+                for row in conn.execute(upsert, list(chunk)):
                     key = (row.source, row.external_id)
                     id_by_key[key] = row.id
                     is_new = row.inserted if existing is None else key not in existing
@@ -146,8 +149,8 @@ class Storage:
             found.update((row.source, row.external_id) for row in conn.execute(query))
         return found
 
-    def _mention_upsert(self, chunk: Sequence[dict[str, Any]]):  # noqa: ANN202
-        stmt = self._insert(MentionRow).values(list(chunk))
+    def _mention_upsert(self):  # noqa: ANN202
+        stmt = self._insert(MentionRow)
         new = stmt.excluded
         rescored = new.sentiment_label.is_not(None)
 
@@ -194,7 +197,7 @@ class Storage:
         if self.dialect == "postgresql":
             # xmax is 0 for a row version this statement inserted, non-zero for an updated one.
             returning.append(literal_column("(xmax = 0)").label("inserted"))
-        return stmt.returning(*returning)
+        return stmt.returning(*returning, sort_by_parameter_order=True)
 
     def _sync_brands(
         self,
@@ -227,9 +230,11 @@ class Storage:
                 label_updates.append(
                     {"l_id": mention_id, "l_label": info["label"], "l_created": info["created_at"]}
                 )
-        for chunk in _chunks(brand_rows, 2000):
-            stmt = self._insert(MentionBrandRow).values(list(chunk))
-            conn.execute(stmt.on_conflict_do_nothing(index_elements=["mention_id", "brand"]))
+        if brand_rows:
+            stmt = self._insert(MentionBrandRow).on_conflict_do_nothing(
+                index_elements=["mention_id", "brand"]
+            )
+            conn.execute(stmt, brand_rows)
         if brand_updates:
             conn.execute(
                 update(MentionRow)
@@ -246,7 +251,7 @@ class Storage:
             )
 
     def get_mention(self, mention_id: int) -> MentionView | None:
-        with self.engine.connect() as conn:
+        with read_connection(self.engine) as conn:
             row = conn.execute(select(MentionRow).where(MentionRow.id == mention_id)).first()
         return _mention_view(row) if row else None
 
@@ -254,7 +259,7 @@ class Storage:
         query = select(MentionRow).where(
             MentionRow.source == source, MentionRow.external_id == external_id
         )
-        with self.engine.connect() as conn:
+        with read_connection(self.engine) as conn:
             row = conn.execute(query).first()
         return _mention_view(row) if row else None
 
@@ -287,13 +292,13 @@ class Storage:
             query = query.order_by(MentionRow.created_at.desc(), MentionRow.id.desc())
         if source is not None:
             query = query.where(MentionRow.source == source)
-        with self.engine.connect() as conn:
+        with read_connection(self.engine) as conn:
             rows = conn.execute(query.limit(limit)).all()
         return [_mention_view(row) for row in rows]
 
     def counts_by_source(self) -> dict[str, int]:
         query = select(MentionRow.source, func.count()).group_by(MentionRow.source)
-        with self.engine.connect() as conn:
+        with read_connection(self.engine) as conn:
             return {source: count for source, count in conn.execute(query.order_by(MentionRow.source))}
 
     def correct_label(
@@ -345,7 +350,7 @@ class Storage:
         query = select(CursorRow.value).where(
             CursorRow.source_name == source_name, CursorRow.stream == stream
         )
-        with self.engine.connect() as conn:
+        with read_connection(self.engine) as conn:
             return conn.execute(query).scalar_one_or_none()
 
     def set_cursor(self, source_name: str, stream: str, value: str, *, now: datetime | None = None) -> None:
@@ -437,7 +442,7 @@ class Storage:
             .where(SourceRunRow.id.in_(latest))
             .order_by(SourceRunRow.source_name, SourceRunRow.stream)
         )
-        with self.engine.connect() as conn:
+        with read_connection(self.engine) as conn:
             return [_source_run_view(row) for row in conn.execute(query)]
 
     # ------------------------------------------------------------------ alerts
@@ -568,9 +573,10 @@ class Storage:
                 for channel in dict.fromkeys(channels)
             ]
             conn.execute(
-                self._insert(AlertDeliveryRow)
-                .values(rows)
-                .on_conflict_do_nothing(index_elements=["alert_id", "channel"])
+                self._insert(AlertDeliveryRow).on_conflict_do_nothing(
+                    index_elements=["alert_id", "channel"]
+                ),
+                rows,
             )
         return alert_id
 
@@ -581,13 +587,13 @@ class Storage:
             query = query.where(
                 AlertRow.id.in_(select(AlertDeliveryRow.alert_id).where(AlertDeliveryRow.status == status))
             )
-        with self.engine.connect() as conn:
+        with read_connection(self.engine) as conn:
             alerts = conn.execute(query.limit(limit)).all()
             deliveries = self._deliveries_by_alert(conn, [a.id for a in alerts])
         return [_alert_view(a, deliveries.get(a.id, [])) for a in alerts]
 
     def get_alert(self, alert_id: int) -> AlertView | None:
-        with self.engine.connect() as conn:
+        with read_connection(self.engine) as conn:
             row = conn.execute(select(AlertRow).where(AlertRow.id == alert_id)).first()
             if row is None:
                 return None
@@ -710,14 +716,14 @@ class Storage:
         query = select(AlertDeliveryRow.status, func.count()).group_by(AlertDeliveryRow.status)
         if channels is not None:
             query = query.where(AlertDeliveryRow.channel.in_(list(channels)))
-        with self.engine.connect() as conn:
+        with read_connection(self.engine) as conn:
             return {status: count for status, count in conn.execute(query)}
 
     def list_deliveries(self, status: str | None = None, limit: int = 100) -> list[DeliveryView]:
         query = select(AlertDeliveryRow).order_by(AlertDeliveryRow.id.desc()).limit(limit)
         if status is not None:
             query = query.where(AlertDeliveryRow.status == status)
-        with self.engine.connect() as conn:
+        with read_connection(self.engine) as conn:
             return [_delivery_view(row) for row in conn.execute(query)]
 
 
