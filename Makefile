@@ -11,7 +11,7 @@ export AIRFLOW__CORE__PLUGINS_FOLDER := $(CURDIR)/plugins
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
 export AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION := False
 
-.PHONY: help install system-deps test run demo bench-sentiment bench-report clean
+.PHONY: help install system-deps test run demo bench-sentiment bench-report clean train-sentiment
 
 help:
 	@echo "make run     - install, migrate, start Airflow standalone with the DAGs scheduled (SQLite)"
@@ -50,3 +50,10 @@ clean:
 
 bench-report: $(STAMP) system-deps
 	$(BIN)/python bench/bench_report.py
+
+bench-sentiment: $(STAMP)
+	$(BIN)/python -m bench.bench_sentiment
+
+# retrains care_monitor/sentiment/models/*.json.gz from ../shared/data/sentiment-train (needs scikit-learn)
+train-sentiment: $(STAMP)
+	$(BIN)/python -m bench.train_sentiment

@@ -26,7 +26,7 @@ from bench.datasets import LABELS, train_rows
 from care_monitor.sentiment.features import extract
 from care_monitor.sentiment.linear_model import MODEL_DIR, MODEL_LANGUAGES, calibrate
 
-C_GRID = (3.0, 10.0, 30.0)
+C_GRID = (3.0, 10.0)
 MIN_DF = 2
 MIN_WEIGHT = 0.02
 MAX_FEATURES = 40_000

@@ -44,19 +44,26 @@ class CareEvidence:
 
 
 class CareLayer:
+    """All groups in one alternation with a named group each: one scan of the text per call."""
+
     def __init__(self, groups: list[RuleGroup]) -> None:
         self.groups = groups
+        self._by_name = {f"g{i}": group for i, group in enumerate(groups)}
+        alternation = "|".join(f"(?P<g{i}>{g.pattern.pattern})" for i, g in enumerate(groups))
+        self._pattern = re.compile(alternation, re.IGNORECASE) if groups else None
 
     def evaluate(self, text: str) -> CareEvidence:
+        if self._pattern is None:
+            return CareEvidence(())
         matches: list[tuple[float, str]] = []
-        for group in self.groups:
-            for match in group.pattern.finditer(text):
-                if group.unless_negated and _NEGATION_BEFORE.search(text, 0, match.start()):
-                    continue
-                reason = match.group(0).strip().lower()
-                if len(reason) > 30:  # a whole question: name the rule instead
-                    reason = group.name
-                matches.append((group.valence, reason))
+        for match in self._pattern.finditer(text):
+            group = self._by_name[match.lastgroup]
+            if group.unless_negated and _NEGATION_BEFORE.search(text, 0, match.start()):
+                continue
+            reason = match.group(0).strip().lower()
+            if len(reason) > 30:  # a whole question: name the rule instead
+                reason = group.name
+            matches.append((group.valence, reason))
         return CareEvidence(tuple(matches))
 
 

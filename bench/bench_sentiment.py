@@ -1,0 +1,96 @@
+"""Benchmark the care-monitor scorer against plain VADER on every development set.
+
+    make bench-sentiment        # = python -m bench.bench_sentiment
+
+For each set: items, negative recall and precision, 3-class macro-F1 and texts/s, for plain
+vaderSentiment (compound <= -0.05 negative, >= 0.05 positive) and for the full scorer, in the
+same run on the same texts.  The scorer gets no language hint: it detects the language itself
+(the "lang ok" column is the share detected as the set's language).  No network is needed.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.datasets import DEV_DIR, LABELS, read_tsv, require, vi_holdout_rows
+from care_monitor.sentiment import Scorer, label_for
+from care_monitor.sentiment.linear_model import MODEL_LANGUAGES, load_model
+
+HANDWRITTEN = Path(__file__).resolve().parent / "data" / "complaints_en_handwritten.tsv"
+
+
+@dataclass
+class Figures:
+    items: int
+    neg_recall: float
+    neg_precision: float
+    macro_f1: float
+    texts_per_s: float
+
+
+def figures(gold: list[str], predicted: list[str], seconds: float) -> Figures:
+    f1s = []
+    recall = precision = 0.0
+    for label in LABELS:
+        tp = sum(g == p == label for g, p in zip(gold, predicted))
+        n_gold = gold.count(label)
+        n_pred = predicted.count(label)
+        r = tp / n_gold if n_gold else 0.0
+        p = tp / n_pred if n_pred else 0.0
+        f1s.append(2 * p * r / (p + r) if p + r else 0.0)
+        if label == "negative":
+            recall, precision = r, p
+    return Figures(len(gold), recall, precision, sum(f1s) / 3, len(gold) / max(seconds, 1e-9))
+
+
+def datasets() -> list[tuple[str, str, list[tuple[str, str]]]]:
+    sets = []
+    for path in sorted(require(DEV_DIR).glob("*.tsv")):
+        language = path.stem.rsplit("_", 1)[-1]
+        sets.append((path.stem, language, read_tsv(path)))
+    sets.append(("uts2017_bank_vi (HELD-OUT 20% of train set)", "vi", vi_holdout_rows()))
+    sets.append(("complaints_en_handwritten (OWN, small)", "en", read_tsv(HANDWRITTEN)))
+    return sets
+
+
+def main() -> None:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    vader = SentimentIntensityAnalyzer()
+    scorer = Scorer()
+    for language in MODEL_LANGUAGES:  # load everything before timing
+        load_model(language)
+    scorer.score("warm up the language detector")
+    header = (
+        f"{'set':46} {'lang':4} {'items':>5} | {'method':6} {'neg R':>6} {'neg P':>6} "
+        f"{'macroF1':>7} {'texts/s':>8} | {'lang ok':>7}"
+    )
+    print(header)
+    print("-" * len(header))
+    for name, language, rows in datasets():
+        gold = [label for label, _ in rows]
+        texts = [text for _, text in rows]
+        start = time.perf_counter()
+        vader_labels = [label_for(vader.polarity_scores(t)["compound"]) for t in texts]
+        vader_fig = figures(gold, vader_labels, time.perf_counter() - start)
+        start = time.perf_counter()
+        results = [scorer.score(t) for t in texts]
+        ours_fig = figures(gold, [r.label for r in results], time.perf_counter() - start)
+        lang_ok = sum(r.language == language for r in results) / len(results)
+        for method, fig in (("vader", vader_fig), ("ours", ours_fig)):
+            tail = f"{lang_ok:7.2f}" if method == "ours" else ""
+            print(
+                f"{name if method == 'vader' else '':46} {language if method == 'vader' else '':4} "
+                f"{fig.items if method == 'vader' else '':>5} | {method:6} {fig.neg_recall:6.2f} "
+                f"{fig.neg_precision:6.2f} {fig.macro_f1:7.3f} {fig.texts_per_s:8.0f} | {tail:>7}"
+            )
+        print(f"{'':46} {'':4} {'':>5} | {'ratio':6} {'':6} {'':6} {'':7} "
+              f"{ours_fig.texts_per_s / vader_fig.texts_per_s:8.2f} |")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
