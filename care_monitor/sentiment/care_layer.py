@@ -14,7 +14,8 @@ from pathlib import Path
 import yaml
 
 CARE_DIR = Path(__file__).resolve().parent / "care"
-# a negation shortly before a service-failure word: "wasn't delayed", "no refund needed" is rarer
+# a negation shortly before a matched word: a negated failure word is dropped ("wasn't
+# delayed"), a negated praise word flips like in VADER ("not good")
 _NEGATION_BEFORE = re.compile(
     r"\b(not|never|no|wasn'?t|isn'?t|aren'?t|weren'?t|didn'?t|hasn'?t|haven'?t|without|"
     r"nicht|kein|nie|pas|non|não|nao|nu|không|chưa|sin)\W+(\w+\W+)?$",
@@ -58,12 +59,15 @@ class CareLayer:
         matches: list[tuple[float, str]] = []
         for match in self._pattern.finditer(text):
             group = self._by_name[match.lastgroup]
-            if group.unless_negated and _NEGATION_BEFORE.search(text, 0, match.start()):
-                continue
             reason = match.group(0).strip().lower()
+            valence = group.valence
+            if group.unless_negated and _NEGATION_BEFORE.search(text, 0, match.start()):
+                if valence < 0:  # "not delayed" is no complaint
+                    continue
+                valence, reason = -0.74 * valence, f"not {reason}"  # VADER's negation factor
             if len(reason) > 30:  # a whole question: name the rule instead
                 reason = group.name
-            matches.append((group.valence, reason))
+            matches.append((valence, reason))
         return CareEvidence(tuple(matches))
 
 

@@ -20,6 +20,9 @@ MIN_CONFIDENCE = 0.80
 
 # URLs, @handles and #hash signs carry no language and skew character n-grams
 _NOISE = re.compile(r"https?://\S+|www\.\S+|@\w+|#")
+_LETTER = re.compile(r"[^\W\d_]")
+# the language of a post shows in its first few hundred characters; cost is linear in length
+MAX_CHARS = 300
 
 
 @lru_cache(maxsize=1)
@@ -41,8 +44,8 @@ def _normalise_hint(hint: str | None) -> str | None:
 def detect_language(text: str, hint: str | None = None) -> str:
     """ISO 639-1 code of `text`; the source's `hint` when unsure; else "und"."""
     hint = _normalise_hint(hint)
-    cleaned = _NOISE.sub(" ", text)
-    if sum(ch.isalpha() for ch in cleaned) < MIN_LETTERS:
+    cleaned = _NOISE.sub(" ", text[: MAX_CHARS * 2])[:MAX_CHARS]
+    if len(_LETTER.findall(cleaned)) < MIN_LETTERS:
         return hint or UNKNOWN
     language, confidence = _identifier().classify(cleaned)
     if confidence >= MIN_CONFIDENCE:

@@ -1,0 +1,86 @@
+"""Golden English sentences: VADER behaviour kept, complaints without sentiment words caught."""
+
+from __future__ import annotations
+
+import pytest
+
+from care_monitor.sentiment import NEGATIVE_THRESHOLD, SentimentResult, label_for
+
+ALERT_THRESHOLD = -0.3  # the example config's alerts.threshold
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my flight was delayed 3 hours and nobody at the desk knows anything",
+        "@ShipIt ordered two weeks ago and the parcel still hasn't arrived",
+        "been on hold for over an hour with your support line",
+        "you charged me twice for one ticket",
+        "why is my refund still not processed?",
+        "the app keeps crashing when I try to pay",
+    ],
+)
+def test_complaints_without_sentiment_words_alert(scorer, text):
+    result = scorer.score(text)
+    assert result.label == "negative"
+    assert result.score <= ALERT_THRESHOLD
+    assert result.reasons, "a complaint must say why it is negative"
+
+
+def test_reasons_name_the_failure(scorer):
+    result = scorer.score("my flight was delayed 3 hours and nobody at the desk knows anything")
+    assert "delayed" in result.reasons
+    assert any(reason.startswith("nobody") for reason in result.reasons)
+
+
+def test_negated_failure_word_is_not_a_complaint(scorer):
+    result = scorer.score("The flight left on time, not delayed at all. Great crew!")
+    assert result.label == "positive"
+    assert "delayed" not in result.reasons
+
+
+def test_negation_flips_praise(scorer):
+    assert scorer.score("The service was not good").label == "negative"
+    assert scorer.score("The service was good").label == "positive"
+
+
+def test_not_bad_is_not_negative(scorer):
+    result = scorer.score("Honestly, not bad at all")
+    assert result.label == "positive"
+    assert "not bad" in result.reasons
+
+
+def test_intensifier_and_all_caps_strengthen(scorer):
+    plain = scorer.score("The support was good").score
+    assert scorer.score("The support was extremely good").score > plain
+    assert scorer.score("The support was GOOD").score > plain
+
+
+def test_emoji_carry_sentiment(scorer):
+    assert scorer.score("new update 😡").label == "negative"
+    assert scorer.score("new update 😍").label == "positive"
+
+
+def test_praise_with_a_complaint_word_stays_positive(scorer):
+    result = scorer.score("Flight was delayed but the crew were fantastic and kept us informed, thank you!")
+    assert result.label == "positive"
+
+
+def test_sarcasm_marker(scorer):
+    assert scorer.score("thanks for nothing").score <= ALERT_THRESHOLD
+
+
+def test_label_matches_score_thresholds(scorer):
+    for text in ["great", "delayed again", "the sky is blue", "ok"]:
+        result = scorer.score(text)
+        assert isinstance(result, SentimentResult)
+        assert -1.0 <= result.score <= 1.0
+        assert result.label == label_for(result.score)
+    assert label_for(NEGATIVE_THRESHOLD) == "negative"
+    assert label_for(0.0) == "neutral"
+
+
+def test_neutral_score_has_no_reasons(scorer):
+    result = scorer.score("The store opens at nine tomorrow")
+    assert result.label == "neutral"
+    assert result.reasons == ()

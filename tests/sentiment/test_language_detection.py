@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import pytest
+
+from care_monitor.sentiment import UNKNOWN, detect_language
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("My order arrived broken and support never answered", "en"),
+        ("El pedido llegó roto y nadie contesta", "es"),
+        ("La commande est arrivée cassée et personne ne répond", "fr"),
+        ("Die Bestellung kam kaputt an und niemand antwortet", "de"),
+        ("L'ordine è arrivato rotto e nessuno risponde", "it"),
+        ("O pedido chegou quebrado e ninguém responde", "pt"),
+        ("Comanda a ajuns stricată și nimeni nu răspunde", "ro"),
+        ("Đơn hàng bị hỏng và không ai trả lời", "vi"),
+    ],
+)
+def test_detects_the_team_languages(text, expected):
+    assert detect_language(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "   ", "ok", "😀😀😀", "👍", "!!!", "123 456", "@someone http://x.co/a"])
+def test_too_little_text_is_unknown(text):
+    assert detect_language(text) == UNKNOWN
+
+
+def test_hint_is_used_when_unsure_and_normalised():
+    assert detect_language("👍", hint="pt-BR") == "pt"
+    assert detect_language("👍", hint="EN_us") == "en"
+    assert detect_language("👍", hint="und") == UNKNOWN
+
+
+def test_hint_does_not_override_clear_text():
+    assert detect_language("Vielen Dank für die schnelle Hilfe", hint="en") == "de"
+
+
+def test_mixed_language_post_is_dominant_language_or_unknown():
+    mixed = "hello bonjour merci thanks"
+    assert detect_language(mixed) in {"en", "fr", UNKNOWN}
+    assert detect_language("thanks! muchas gracias por todo, el servicio fue excelente") == "es"

@@ -1,0 +1,56 @@
+"""Golden sentences per language, scored by that language's trained model and care layer."""
+
+from __future__ import annotations
+
+import pytest
+
+GOLDEN = {
+    # language: (clearly negative, clearly positive, complaint without sentiment words)
+    "es": ("Qué servicio tan malo, estoy muy decepcionado",
+           "Me encanta, muchas gracias por todo, sois geniales",
+           "Mi vuelo fue cancelado y nadie me responde"),
+    "fr": ("Service nul, je suis vraiment déçu",
+           "Merci beaucoup, c'est génial, j'adore",
+           "Mon colis n'est toujours pas arrivé et personne ne répond"),
+    "de": ("Der Service ist schlecht, ich bin total enttäuscht",
+           "Vielen Dank, das ist super, ich liebe es",
+           "Mein Zug ist schon wieder verspätet und niemand antwortet"),
+    "it": ("Servizio pessimo, sono molto deluso",
+           "Grazie mille, è bellissimo, lo adoro",
+           "Il mio treno è in ritardo e nessuno risponde"),
+    "pt": ("Atendimento péssimo, estou muito decepcionado",
+           "Muito obrigado, adorei, vocês são ótimos",
+           "Meu voo foi cancelado e ninguém responde"),
+    "ro": ("Servicii groaznice, sunt foarte dezamăgit",
+           "Mulțumesc mult, este minunat, îmi place foarte mult",
+           "Zborul meu a fost anulat și nimeni nu răspunde"),
+    "vi": ("Dịch vụ quá tệ, tôi rất thất vọng",
+           "Cảm ơn nhiều, dịch vụ rất tốt, tôi rất hài lòng",
+           "Tôi chuyển tiền từ hôm qua mà vẫn chưa nhận được, gọi tổng đài không ai trả lời"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(GOLDEN))
+def test_golden_sentences(scorer, language):
+    negative, positive, complaint = GOLDEN[language]
+    neg = scorer.score(negative)
+    pos = scorer.score(positive)
+    comp = scorer.score(complaint)
+    assert (neg.language, pos.language, comp.language) == (language, language, language)
+    assert neg.label == "negative", neg
+    assert pos.label == "positive", pos
+    assert comp.label == "negative", comp
+    assert comp.score <= -0.3, comp
+    assert comp.reasons
+
+
+def test_language_hint_picks_the_model_for_ambiguous_text(scorer):
+    # too short for the detector: the source's language decides
+    assert scorer.score("ok", language="pt-BR").language == "pt"
+    assert scorer.score("ok").language == "und"
+
+
+def test_emoji_only_post(scorer):
+    result = scorer.score("😡😡😡")
+    assert result.language == "und"
+    assert result.label == "negative"
