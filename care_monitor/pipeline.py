@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from care_monitor.alerting.outbox import DeliveryReport, deliver_pending
+from care_monitor.alerting.outbox import DeliveryReport, deliver_configured
 from care_monitor.config import Config, SourceConfig
 from care_monitor.health import HealthChange, evaluate_health
 from care_monitor.matching import BrandMatcher
@@ -223,4 +223,4 @@ class Pipeline:
         return evaluate_health(self.storage, self.config, now)
 
     def deliver(self, *, limit: int = 200) -> DeliveryReport:
-        return deliver_pending(self.storage, list(self.config.alerts.channels), limit=limit)
+        return deliver_configured(self.storage, self.config.alerts, limit=limit)

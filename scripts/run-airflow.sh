@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Start Airflow standalone with the care-monitor DAGs, print where to log in, stop cleanly on Ctrl-C.
 set -euo pipefail
-BIN=${BIN:-.venv/bin}
+BIN=$(cd "${BIN:-.venv/bin}" && pwd)
+export PATH="$BIN:$PATH"  # standalone starts its components as `airflow ...` subprocesses
+export CARE_MONITOR_CONFIG="${CARE_MONITOR_CONFIG:-$PWD/care_monitor.yml}"  # tasks run from other directories
 mkdir -p "$AIRFLOW_HOME"
 "$BIN/airflow" db migrate >/dev/null
 "$BIN/airflow" standalone >"$AIRFLOW_HOME/standalone.log" 2>&1 &

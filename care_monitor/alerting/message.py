@@ -29,6 +29,9 @@ class AlertMessage:
     source: str | None = None
     created_at: datetime | None = None
     fields: dict[str, str] = field(default_factory=dict)
+    # A complete e-mail prepared by whoever raised the alert (the weekly report):
+    # {"subject", "text", "html", "images": {content_id: base64 PNG}}; e-mail channels send it as is.
+    prepared_email: dict | None = None
 
     @property
     def author(self) -> str | None:
@@ -85,4 +88,5 @@ def build_message(delivery: ClaimedDelivery) -> AlertMessage:
         score=alert.score,
         created_at=alert.created_at,
         fields={str(k): str(v) for k, v in raw_fields.items()} if isinstance(raw_fields, dict) else {},
+        prepared_email=payload.get("email") if isinstance(payload.get("email"), dict) else None,
     )

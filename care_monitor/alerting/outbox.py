@@ -17,11 +17,12 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from care_monitor.alerting.channels import DeliveryError, Sender, build_sender
 from care_monitor.alerting.message import build_message
 from care_monitor.alerting.rules import next_attempt_at
-from care_monitor.config import EmailChannel, SlackChannel, WebhookChannel
+from care_monitor.config import AlertsConfig, EmailChannel, SlackChannel, WebhookChannel
 from care_monitor.storage.repository import OPEN_DELIVERY_STATUSES, Storage
 from care_monitor.storage.views import ClaimedDelivery, utcnow
 
@@ -121,3 +122,9 @@ def _fail(
     else:
         log.warning("delivery %s to %s failed (attempt %s): %s", delivery.id, delivery.channel,
                     delivery.attempts, error)
+
+
+def deliver_configured(storage: Storage, alerts: AlertsConfig, **kwargs: Any) -> DeliveryReport:
+    """Drain the outbox on the configured channels with the configured retry bound."""
+    kwargs.setdefault("max_attempts", alerts.max_attempts)
+    return deliver_pending(storage, list(alerts.channels), **kwargs)

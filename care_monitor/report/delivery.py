@@ -4,30 +4,21 @@ One alert per (brand, week) — dedupe key ``report:<brand>:<week>`` — with on
 channel, so a failed send is retried by the next delivery run and a successful one is never
 repeated, even when the report is re-rendered.  Slack and webhooks render the generic
 payload (title, summary text, headline fields, link); e-mail gets the full HTML report with
-its charts as inline (cid:) images and a plain-text part, built by `build_report_email`.
+its charts as inline (cid:) images and a plain-text part (the payload's prepared `email`).
 """
 
 from __future__ import annotations
 
 import base64
-import smtplib
-from collections.abc import Sequence
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from care_monitor.alerting.channels.base import DeliveryError
-from care_monitor.alerting.channels.email import DELIVERY_HEADER, EmailSender
-from care_monitor.alerting.escaping import email_header
-from care_monitor.alerting.message import AlertMessage
-from care_monitor.alerting.outbox import DeliveryReport, deliver_pending
-from care_monitor.config import Config, EmailChannel
+from care_monitor.alerting.outbox import DeliveryReport, deliver_configured
+from care_monitor.config import Config
 from care_monitor.report import format as fmt
 from care_monitor.report.charts import Chart
 from care_monitor.report.errors import ReportError
 from care_monitor.report.model import ReportData
 from care_monitor.report.render import content_id_src, render_html, render_markdown
-from care_monitor.secrets import SecretError
 from care_monitor.storage.repository import Storage
 
 KIND = "weekly_report"
@@ -105,59 +96,6 @@ def raise_report_alert(
     )
 
 
-def build_report_email(email_part: dict, channel: EmailChannel, delivery_id: int) -> EmailMessage:
-    """multipart/alternative: plain text, then HTML with the charts as related inline images."""
-    email = EmailMessage()
-    email["Subject"] = email_header(email_part["subject"])
-    email["From"] = channel.sender
-    email["To"] = ", ".join(channel.recipients)
-    email["Date"] = formatdate(localtime=False)
-    email["Message-ID"] = make_msgid(idstring=f"delivery-{delivery_id}", domain="care-monitor")
-    email[DELIVERY_HEADER] = str(delivery_id)
-    email.set_content(email_part["text"])
-    email.add_alternative(email_part["html"], subtype="html")
-    html = email.get_payload()[1]
-    for content_id, encoded in email_part.get("images", {}).items():
-        html.add_related(
-            base64.b64decode(encoded), maintype="image", subtype="png",
-            cid=f"<{content_id}>", filename=content_id.split("@")[0] + ".png",
-            disposition="inline",
-        )
-    return email
-
-
-class ReportEmailSender(EmailSender):
-    """The e-mail channel, sending weekly reports as the full HTML report."""
-
-    def __init__(self, channel: EmailChannel, storage: Storage) -> None:
-        super().__init__(channel)
-        self._storage = storage
-
-    def send(self, message: AlertMessage) -> None:
-        if message.kind != KIND:
-            super().send(message)
-            return
-        alert = self._storage.get_alert(message.alert_id)
-        email_part = (alert.payload or {}).get("email") if alert else None
-        if not email_part:
-            super().send(message)
-            return
-        email = build_report_email(email_part, self.channel, message.delivery_id)
-        try:
-            with self._connect() as smtp:
-                self._login(smtp)
-                smtp.send_message(email)
-        except SecretError as error:
-            raise DeliveryError(f"email {self.name}: {error}") from None
-        except (smtplib.SMTPException, OSError) as error:
-            raise DeliveryError(f"email {self.name}: {type(error).__name__}: {error}") from None
-
-
 def deliver_reports(storage: Storage, config: Config, **kwargs) -> DeliveryReport:
-    """Drain the outbox with the report-aware e-mail sender on every e-mail channel."""
-    channels: Sequence = config.alerts.channels
-    senders = {
-        c.name: ReportEmailSender(c, storage) for c in channels if isinstance(c, EmailChannel)
-    }
-    kwargs.setdefault("max_attempts", config.alerts.max_attempts)
-    return deliver_pending(storage, channels, senders=senders, **kwargs)
+    """Drain the outbox (reports and alerts alike): e-mail channels send the prepared report."""
+    return deliver_configured(storage, config.alerts, **kwargs)

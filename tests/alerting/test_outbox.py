@@ -1,6 +1,5 @@
 from datetime import datetime, timedelta, timezone
 
-import pytest
 
 from care_monitor.alerting import deliver_pending
 from care_monitor.config import EmailChannel, SlackChannel, WebhookChannel

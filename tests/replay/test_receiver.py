@@ -3,7 +3,6 @@ import smtplib
 import socket
 import subprocess
 import sys
-import time
 from email.message import EmailMessage
 
 import requests

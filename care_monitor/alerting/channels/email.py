@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -31,8 +32,11 @@ class EmailSender:
 
     def send(self, message: AlertMessage) -> None:
         try:
-            email = build_email(message, self.channel)
-        except ValueError as error:  # e.g. a line break in a configured address
+            if message.prepared_email:
+                email = build_prepared_email(message.prepared_email, self.channel, message.delivery_id)
+            else:
+                email = build_email(message, self.channel)
+        except (ValueError, KeyError, TypeError) as error:  # e.g. a line break in a configured address
             raise DeliveryError(f"email {self.name}: cannot build the message: {error}") from None
         try:
             with self._connect() as smtp:
@@ -73,15 +77,39 @@ def _decode(value: bytes | str) -> str:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
 
 
-def build_email(message: AlertMessage, channel: EmailChannel) -> EmailMessage:
+def build_prepared_email(part: dict, channel: EmailChannel, delivery_id: int) -> EmailMessage:
+    """multipart/alternative: plain text, then HTML with its images as related inline parts.
+
+    The HTML was escaped by whoever prepared it (the report renderer autoescapes); only the
+    headers are made safe here.
+    """
     email = EmailMessage()
-    email["Subject"] = email_header(f"[care-monitor] {message.title}")
+    email["Subject"] = email_header(part["subject"])
+    _address(email, channel, delivery_id)
+    email.set_content(part["text"])
+    email.add_alternative(part["html"], subtype="html")
+    html = email.get_payload()[1]
+    for content_id, encoded in (part.get("images") or {}).items():
+        html.add_related(
+            base64.b64decode(encoded), maintype="image", subtype="png",
+            cid=f"<{content_id}>", filename=content_id.split("@")[0] + ".png", disposition="inline",
+        )
+    return email
+
+
+def _address(email: EmailMessage, channel: EmailChannel, delivery_id: int) -> None:
     email["From"] = channel.sender
     email["To"] = ", ".join(channel.recipients)
     email["Date"] = formatdate(localtime=False)
     # A stable id per delivery: a re-send after a crash is recognisable as the same message.
-    email["Message-ID"] = make_msgid(idstring=f"delivery-{message.delivery_id}", domain="care-monitor")
-    email[DELIVERY_HEADER] = str(message.delivery_id)
+    email["Message-ID"] = make_msgid(idstring=f"delivery-{delivery_id}", domain="care-monitor")
+    email[DELIVERY_HEADER] = str(delivery_id)
+
+
+def build_email(message: AlertMessage, channel: EmailChannel) -> EmailMessage:
+    email = EmailMessage()
+    email["Subject"] = email_header(f"[care-monitor] {message.title}")
+    _address(email, channel, message.delivery_id)
     email.set_content(plain_body(message))
     email.add_alternative(html_body(message), subtype="html")
     return email
