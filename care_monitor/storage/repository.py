@@ -181,7 +181,9 @@ class Storage:
                 "sentiment_reasons": from_new_score("sentiment_reasons"),
                 "raw": new.raw,
                 "last_seen_at": new.last_seen_at,
-                # not set: source_name, first_seen_at, corrected_label, first_response_at, and
+                # the first answer on the platform, once known, stays the first
+                "first_response_at": func.coalesce(MentionRow.first_response_at, new.first_response_at),
+                # not set: source_name, first_seen_at, corrected_label, and
                 # brands (merged below, as a union with the stored ones)
             },
         )
@@ -792,6 +794,7 @@ def _mention_values(mention: Mention, now: datetime) -> dict[str, Any]:
         "sentiment_score": mention.sentiment_score,
         "sentiment_reasons": list(mention.sentiment_reasons),
         "raw": mention.raw,
+        "first_response_at": mention.replied_at,
         "first_seen_at": now,
         "last_seen_at": now,
     }
