@@ -39,6 +39,7 @@ test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -q
 
 run: $(STAMP) care_monitor.yml
+	-@bash scripts/install-system-deps.sh || echo "without Chromium, weekly reports are HTML/JSON only (no PDF)"
 	$(BIN)/care-monitor db upgrade
 	bash scripts/run-airflow.sh
 

@@ -298,6 +298,24 @@ def _excerpt(text: str, length: int = 90) -> str:
     return flat if len(flat) <= length else flat[: length - 1] + "…"
 
 
+# --- weekly report ------------------------------------------------------------------
+
+
+@app.command()
+def report(
+    ctx: typer.Context,
+    brand: Optional[str] = typer.Option(None, help="One brand (default: every brand that is not a competitor)."),
+    week: Optional[str] = typer.Option(None, help="ISO week like 2026-W47 (default: the last full week)."),
+    fmt: str = typer.Option("html", "--format", "-f", help="html | pdf | json | md"),
+    out: Optional[Path] = typer.Option(None, help="File (one brand) or directory; default: the archive."),
+) -> None:
+    """The weekly reputation report: volume, sentiment, worst posts, themes, speed, coverage."""
+    from care_monitor.report.command import run_report_command
+
+    for path in run_report_command(_state(ctx).config(), brand=brand, week=week, fmt=fmt, out=out):
+        console.print(f"wrote {path}")
+
+
 # --- demo -----------------------------------------------------------------------------
 
 
@@ -320,9 +338,10 @@ def _known_errors() -> tuple[type[BaseException], ...]:
 
     from care_monitor.secrets import SecretError
     from care_monitor.sources.errors import SourceError
+    from care_monitor.report.errors import ReportError
     from care_monitor.storage.db import StorageError
 
-    return (ConfigError, SecretError, SourceError, StorageError, OperationalError, LookupError)
+    return (ConfigError, SecretError, SourceError, StorageError, ReportError, OperationalError, LookupError)
 
 
 def main() -> None:

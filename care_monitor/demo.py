@@ -78,6 +78,7 @@ def demo_config(
         "database_url": database_url,
         "brands": DEMO_BRANDS,
         "sources": sources,
+        "reports_dir": str(Path(database_url.removeprefix("sqlite:///")).parent / "reports"),
         "alerts": {
             "threshold": -0.3,
             "channels": [
@@ -231,6 +232,10 @@ def print_summary(env: DemoEnvironment, console: Console) -> None:
     if sample is not None:
         console.print("a Slack message as received:", style="bold")
         console.print_json(data=sample.body)
+    from care_monitor.report.command import generate_demo_report
+
+    report_path = generate_demo_report(load_config(env.config_path), f"sqlite:///{env.database_path}")
+    console.print(f"weekly report of the replayed data: [bold]{report_path}[/] (and .json/.pdf beside it)")
     console.print(f"SQLite database: [bold]{env.database_path}[/]   config: {env.config_path}")
     console.print(f"try: care-monitor --config {env.config_path} mentions --label negative\n"
                   f"     care-monitor --config {env.config_path} sources status")
