@@ -11,7 +11,7 @@ export AIRFLOW__CORE__PLUGINS_FOLDER := $(CURDIR)/plugins
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
 export AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION := False
 
-.PHONY: help install system-deps test run demo bench-sentiment bench-report clean train-sentiment
+.PHONY: help install system-deps test run demo bench-sentiment bench-report train-sentiment clean train-sentiment
 
 help:
 	@echo "make run     - install, migrate, start Airflow standalone with the DAGs scheduled (SQLite)"
