@@ -6,6 +6,7 @@ Training and scoring must extract exactly the same features, so both import this
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _HANDLE = re.compile(r"@\w+")
@@ -29,12 +30,17 @@ def tokens(text: str) -> list[str]:
 def extract(text: str) -> list[str]:
     """Word unigrams and bigrams plus character 3-5-grams inside words."""
     toks = tokens(text)
-    feats = [f"w:{t}" for t in toks]
-    feats += [f"b:{a} {b}" for a, b in zip(toks, toks[1:])]
+    feats = [f"b:{a} {b}" for a, b in zip(toks, toks[1:])]
     for tok in toks:
-        if len(tok) < 3:
-            continue
-        padded = f" {tok} "
-        for n in (3, 4, 5):
-            feats += [f"c:{padded[i:i + n]}" for i in range(len(padded) - n + 1)]
+        feats += _word_features(tok)
     return feats
+
+
+@lru_cache(maxsize=200_000)
+def _word_features(tok: str) -> tuple[str, ...]:
+    """The unigram and character n-grams of one word (cached: words repeat across posts)."""
+    if len(tok) < 3:
+        return (f"w:{tok}",)
+    padded = f" {tok} "
+    grams = [f"c:{padded[i:i + n]}" for n in (3, 4, 5) for i in range(len(padded) - n + 1)]
+    return (f"w:{tok}", *grams)
