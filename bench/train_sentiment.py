@@ -34,16 +34,18 @@ MAX_FEATURES = 40_000
 
 
 def vectorise(feature_lists: list[list[str]], vocabulary: dict[str, int]) -> csr_matrix:
+    """Feature counts divided by sqrt(number of features extracted): what LinearModel computes."""
     rows, cols, values = [], [], []
     for i, feats in enumerate(feature_lists):
-        unique = set(feats)
-        value = 1.0 / math.sqrt(len(unique)) if unique else 0.0
-        for feat in unique:
+        if not feats:
+            continue
+        scale = 1.0 / math.sqrt(len(feats))
+        for feat, count in Counter(feats).items():
             j = vocabulary.get(feat)
             if j is not None:
                 rows.append(i)
                 cols.append(j)
-                values.append(value)
+                values.append(count * scale)
     return csr_matrix((values, (rows, cols)), shape=(len(feature_lists), len(vocabulary)))
 
 

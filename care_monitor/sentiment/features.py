@@ -32,12 +32,12 @@ def extract(text: str) -> list[str]:
     toks = tokens(text)
     feats = [f"b:{a} {b}" for a, b in zip(toks, toks[1:])]
     for tok in toks:
-        feats += _word_features(tok)
+        feats += word_features(tok)
     return feats
 
 
-@lru_cache(maxsize=200_000)
-def _word_features(tok: str) -> tuple[str, ...]:
+@lru_cache(maxsize=100_000)
+def word_features(tok: str) -> tuple[str, ...]:
     """The unigram and character n-grams of one word (cached: words repeat across posts)."""
     if len(tok) < 3:
         return (f"w:{tok}",)

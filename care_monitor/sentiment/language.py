@@ -1,10 +1,12 @@
-"""Offline language identification.
+"""Offline language identification; both detectors ship their models inside their wheels.
 
-py3langid (BSD-3-Clause) ships its model inside the wheel, so nothing is downloaded.  It is
-restricted to the languages the team works in: measured on the dev sets this is both more
-accurate and ~4x faster than lingua's low-accuracy mode (docs/sentiment.md).  A text with
-too few letters, or whose best language is not clearly ahead, is "und" unless the source
-gave a language hint.
+1. pycld2 (Apache-2.0, Chromium's CLD2 in C++) answers first, but only when it is sure (reliable,
+   >= 90 % of the text, normalised score >= 700) and names one of the team's languages: it is
+   several times faster than anything else measured.
+2. Otherwise py3langid (BSD-3-Clause) restricted to the team's languages decides: on the dev sets
+   it is more accurate and ~2x faster than lingua's low-accuracy mode (docs/sentiment.md).
+A text with too few letters, or whose best language is not clearly ahead, is "und" unless the
+source gave a language hint.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from functools import lru_cache
 UNKNOWN = "und"
 SUPPORTED_LANGUAGES = ("en", "es", "fr", "de", "it", "pt", "ro", "vi")
 MIN_LETTERS = 4
+CLD2_MIN_PERCENT = 90
+CLD2_MIN_SCORE = 700
 # below this normalised probability the detector is "unsure" and the hint (or "und") wins
 MIN_CONFIDENCE = 0.80
 
@@ -45,9 +49,27 @@ def detect_language(text: str, hint: str | None = None) -> str:
     """ISO 639-1 code of `text`; the source's `hint` when unsure; else "und"."""
     hint = _normalise_hint(hint)
     cleaned = _NOISE.sub(" ", text[: MAX_CHARS * 2])[:MAX_CHARS]
+    # lone surrogates (broken emoji from some APIs) cannot be encoded for the detectors
+    cleaned = cleaned.encode("utf-8", "replace").decode("utf-8")
     if len(_LETTER.findall(cleaned)) < MIN_LETTERS:
         return hint or UNKNOWN
+    fast = _cld2_if_sure(cleaned)
+    if fast is not None:
+        return fast
     language, confidence = _identifier().classify(cleaned)
     if confidence >= MIN_CONFIDENCE:
         return language
     return hint or UNKNOWN
+
+
+def _cld2_if_sure(text: str) -> str | None:
+    import pycld2
+
+    try:
+        reliable, _, details = pycld2.detect(text)
+    except pycld2.error:  # e.g. lone surrogates: leave it to py3langid
+        return None
+    _, code, percent, score = details[0]
+    if reliable and code in SUPPORTED_LANGUAGES and percent >= CLD2_MIN_PERCENT and score >= CLD2_MIN_SCORE:
+        return code
+    return None

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from care_monitor.sentiment.features import extract
+from care_monitor.sentiment.features import tokens, word_features
 
 MODEL_DIR = Path(__file__).resolve().parent / "models"
 MODEL_LANGUAGES = ("es", "fr", "de", "it", "pt", "ro", "vi")
 LABEL_EDGE = 0.05
+WORD_CACHE_SIZE = 50_000
 
 
 @dataclass(frozen=True)
@@ -52,36 +53,62 @@ class LinearModel:
         self._weights: dict[str, list[float]] = model["weights"]
         self._intercept = model["intercept"]
         self._low, self._high = calibrate(model)
+        self._cache: dict[str, tuple[float, float, float, int]] = {}
 
     def score(self, text: str, max_reasons: int = 3) -> ModelScore:
-        feats = set(extract(text))
-        if not feats:
+        """Same features and scaling as training: counts / sqrt(number of features)."""
+        toks = tokens(text)
+        if not toks:
             return ModelScore(0.0, ())
-        scale = 1.0 / math.sqrt(len(feats))
-        neg, neu, pos = self._intercept
+        weights = self._weights
+        neg = neu = pos = 0.0
+        count = 0
         hits = []
-        for feat in feats:
-            w = self._weights.get(feat)
+        for tok in toks:
+            w_neg, w_neu, w_pos, n = self._word(tok)
+            neg, neu, pos, count = neg + w_neg, neu + w_neu, pos + w_pos, count + n
+            hits.append((w_pos - w_neg, tok))
+        for a, b in zip(toks, toks[1:]):
+            count += 1
+            w = weights.get(f"b:{a} {b}")
             if w is not None:
-                neg += w[0] * scale
-                neu += w[1] * scale
-                pos += w[2] * scale
-                hits.append((w[2] - w[0], feat))
+                neg, neu, pos = neg + w[0], neu + w[1], pos + w[2]
+        scale = 1.0 / math.sqrt(count)
+        neg = self._intercept[0] + neg * scale
+        neu = self._intercept[1] + neu * scale
+        pos = self._intercept[2] + pos * scale
         top = max(neg, neu, pos)
         e_neg, e_neu, e_pos = math.exp(neg - top), math.exp(neu - top), math.exp(pos - top)
         raw = (e_pos - e_neg) / (e_neg + e_neu + e_pos)
         score = _map(raw, self._low, self._high)
         return ModelScore(score, _reasons(hits, score, max_reasons))
 
+    def _word(self, tok: str) -> tuple[float, float, float, int]:
+        """Summed weights of one word's unigram and character n-grams (cached, bounded)."""
+        cached = self._cache.get(tok)
+        if cached is None:
+            feats = word_features(tok)
+            neg = neu = pos = 0.0
+            for feat in feats:
+                w = self._weights.get(feat)
+                if w is not None:
+                    neg, neu, pos = neg + w[0], neu + w[1], pos + w[2]
+            if len(self._cache) >= WORD_CACHE_SIZE:
+                self._cache.clear()  # keeps memory flat on endless streams
+            cached = self._cache[tok] = (neg, neu, pos, len(feats))
+        return cached
+
 
 def _reasons(hits: list[tuple[float, str]], score: float, limit: int) -> tuple[str, ...]:
-    """The words that pushed hardest in the direction of the score (char n-grams are folded away)."""
+    """The words that pushed hardest in the direction of the score (words of 3+ letters)."""
     if abs(score) < LABEL_EDGE:
         return ()
     sign = 1.0 if score > 0 else -1.0
-    words = [(sign * w, f[2:]) for w, f in hits if f[0] in "wb" and sign * w > 0.3]
-    words.sort(reverse=True)
-    return tuple(word for _, word in words[:limit])
+    words = sorted(
+        ((sign * w, tok) for w, tok in hits if sign * w > 0.3 and len(tok) >= 3 and tok.isalpha()),
+        reverse=True,
+    )
+    return tuple(dict.fromkeys(tok for _, tok in words))[:limit]
 
 
 @lru_cache(maxsize=None)

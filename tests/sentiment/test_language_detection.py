@@ -41,3 +41,7 @@ def test_mixed_language_post_is_dominant_language_or_unknown():
     mixed = "hello bonjour merci thanks"
     assert detect_language(mixed) in {"en", "fr", UNKNOWN}
     assert detect_language("thanks! muchas gracias por todo, el servicio fue excelente") == "es"
+
+
+def test_broken_surrogates_do_not_crash():
+    assert detect_language("\ud83d my order never arrived and nobody answers") == "en"
