@@ -1,7 +1,8 @@
 """Offline language identification; both detectors ship their models inside their wheels.
 
-1. pycld2 (Apache-2.0, Chromium's CLD2 in C++) answers first, but only when it is sure (reliable,
-   >= 90 % of the text, normalised score >= 700) and names one of the team's languages: it is
+1. pycld2 (Apache-2.0, Chromium's CLD2 in C++) answers first, but only for texts of 40+ characters
+   and only when it is sure (reliable, >= 90 % of the text, normalised score >= 700) and names one
+   of the team's languages: it is
    several times faster than anything else measured.
 2. Otherwise py3langid (BSD-3-Clause) restricted to the team's languages decides: on the dev sets
    it is more accurate and ~2x faster than lingua's low-accuracy mode (docs/sentiment.md).
@@ -17,10 +18,11 @@ from functools import lru_cache
 UNKNOWN = "und"
 SUPPORTED_LANGUAGES = ("en", "es", "fr", "de", "it", "pt", "ro", "vi")
 MIN_LETTERS = 4
+CLD2_MIN_CHARS = 40  # CLD2 is overconfident on short texts ("Merci beaucoup, super service" -> en)
 CLD2_MIN_PERCENT = 90
 CLD2_MIN_SCORE = 700
 # below this normalised probability the detector is "unsure" and the hint (or "und") wins
-MIN_CONFIDENCE = 0.80
+MIN_CONFIDENCE = 0.60
 
 # URLs, @handles and #hash signs carry no language and skew character n-grams
 _NOISE = re.compile(r"https?://\S+|www\.\S+|@\w+|#")
@@ -53,7 +55,7 @@ def detect_language(text: str, hint: str | None = None) -> str:
     cleaned = cleaned.encode("utf-8", "replace").decode("utf-8")
     if len(_LETTER.findall(cleaned)) < MIN_LETTERS:
         return hint or UNKNOWN
-    fast = _cld2_if_sure(cleaned)
+    fast = _cld2_if_sure(cleaned) if len(cleaned) >= CLD2_MIN_CHARS else None
     if fast is not None:
         return fast
     language, confidence = _identifier().classify(cleaned)
