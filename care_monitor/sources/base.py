@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict
 
 from care_monitor.config import SourceConfig
 from care_monitor.mention import Mention
+from care_monitor.secrets import SecretError, resolve_secret
 from care_monitor.sources.errors import (  # noqa: F401  (re-exported)
     MalformedResponse,
     RateLimited,
@@ -84,6 +85,7 @@ class Source(ABC):
         self.client = client
         self.params = self.params_model.model_validate(config.params)
         self.base_url = (config.base_url or self.default_base_url).rstrip("/")
+        self._secrets: dict[str, str | None] = {}
 
     @property
     def name(self) -> str:
@@ -112,6 +114,22 @@ class Source(ABC):
     def authenticate(self, request: Request) -> Request:
         """Add credentials to a request; sources with optional auth override this."""
         return request
+
+    def credential(self, name: str, *, required: bool = True) -> str | None:
+        """The secret behind `credentials.<name>`, resolved once, at first use.
+
+        A missing reference is None when optional and a clear `SourceAuthError` when required;
+        the message names the reference, never a value.
+        """
+        if name not in self._secrets:
+            ref = self.config.credentials.get(name)
+            try:
+                self._secrets[name] = resolve_secret(ref) if ref is not None else None
+            except SecretError as error:
+                raise SourceAuthError(f"{self.name}: {error}") from None
+        if self._secrets[name] is None and required:
+            raise SourceAuthError(f"{self.name}: a {self.type} source needs credentials.{name}")
+        return self._secrets[name]
 
     # --- the shared engine ----------------------------------------------------------
 

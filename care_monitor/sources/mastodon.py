@@ -15,10 +15,9 @@ from urllib.parse import quote
 from pydantic import Field
 
 from care_monitor.mention import Author, Engagement, Mention
-from care_monitor.secrets import SecretError, resolve_secret
 from care_monitor.sources import register
 from care_monitor.sources.base import Request, Source, SourceParams
-from care_monitor.sources.errors import SourceAuthError, SourceError
+from care_monitor.sources.errors import SourceError
 from care_monitor.sources.http import HttpResponse
 from care_monitor.sources.times import parse_iso
 from care_monitor.text import html_to_text
@@ -41,8 +40,6 @@ class MastodonSource(Source):
     default_base_url: ClassVar[str] = "https://mastodon.social"
     params_model = MastodonParams
     params: MastodonParams
-
-    _token: str | None = None
 
     def streams(self) -> list[str]:
         return [f"{TAG_PREFIX}{t.lstrip('#')}" for t in self.params.hashtags] + [
@@ -106,13 +103,8 @@ class MastodonSource(Source):
         )
 
     def authenticate(self, request: Request) -> Request:
-        ref = self.config.credentials.get("access_token")
-        if ref is None:
+        token = self.credential("access_token", required=False)
+        if token is None:
             return request
-        if self._token is None:
-            try:
-                self._token = resolve_secret(ref)
-            except SecretError as error:
-                raise SourceAuthError(f"{self.name}: {error}") from None
         return Request(request.url, request.params,
-                       {**request.headers, "Authorization": f"Bearer {self._token}"})
+                       {**request.headers, "Authorization": f"Bearer {token}"})

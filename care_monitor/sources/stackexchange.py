@@ -17,10 +17,8 @@ from pydantic import Field
 
 from care_monitor.config import SourceConfig
 from care_monitor.mention import Author, Engagement, Mention
-from care_monitor.secrets import SecretError, resolve_secret
 from care_monitor.sources import register
 from care_monitor.sources.base import Request, Source, SourceParams
-from care_monitor.sources.errors import SourceAuthError
 from care_monitor.sources.http import HttpClient, HttpResponse
 from care_monitor.sources.quota import QuotaGate
 from care_monitor.sources.times import from_epoch
@@ -46,21 +44,16 @@ class StackExchangeSource(Source):
     def __init__(self, config: SourceConfig, client: HttpClient) -> None:
         super().__init__(config, client)
         self.gate = QuotaGate(self.name, client)
-        self._key: str | None = None
-        if "key" in config.credentials:
-            try:
-                self._key = resolve_secret(config.credentials["key"])
-            except SecretError as error:
-                raise SourceAuthError(f"{self.name}: {error}") from None
 
     def streams(self) -> list[str]:
         return [f"{site}:{query}" for site in self.params.sites for query in self.params.search]
 
     def authenticate(self, request: Request) -> Request:
         self.gate.wait()
-        if self._key is None:
+        key = self.credential("key", required=False)  # optional: raises the daily quota
+        if key is None:
             return request
-        return Request(request.url, {**request.params, "key": self._key}, request.headers)
+        return Request(request.url, {**request.params, "key": key}, request.headers)
 
     def first_request(self, stream: str, cursor: str | None) -> Request:
         site, query = stream.split(":", 1)

@@ -12,13 +12,10 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from care_monitor.config import SourceConfig
 from care_monitor.mention import Author, Engagement, Mention
-from care_monitor.secrets import SecretError, resolve_secret
 from care_monitor.sources import register
 from care_monitor.sources.base import Request, Source, SourceParams
-from care_monitor.sources.errors import SourceAuthError
-from care_monitor.sources.http import HttpClient, HttpResponse
+from care_monitor.sources.http import HttpResponse
 from care_monitor.sources.times import parse_iso, time_cursor
 
 
@@ -36,23 +33,12 @@ class TrustpilotSource(Source):
     params_model = TrustpilotParams
     params: TrustpilotParams
 
-    def __init__(self, config: SourceConfig, client: HttpClient) -> None:
-        super().__init__(config, client)
-        self._key: str | None = None
-
     def streams(self) -> list[str]:
         return list(self.params.business_units)
 
     def authenticate(self, request: Request) -> Request:
-        if self._key is None:
-            ref = self.config.credentials.get("api_key")
-            if ref is None:
-                raise SourceAuthError(f"{self.name}: Trustpilot needs credentials.api_key")
-            try:
-                self._key = resolve_secret(ref)
-            except SecretError as error:
-                raise SourceAuthError(f"{self.name}: {error}") from None
-        return Request(request.url, request.params, {**request.headers, "apikey": self._key})
+        key = self.credential("api_key")
+        return Request(request.url, request.params, {**request.headers, "apikey": key})
 
     def first_request(self, stream: str, cursor: str | None) -> Request:
         params: dict[str, Any] = {"perPage": self.params.per_page, "page": 1,

@@ -17,10 +17,8 @@ from pydantic import Field
 
 from care_monitor.config import SourceConfig
 from care_monitor.mention import Author, Engagement, Mention
-from care_monitor.secrets import SecretError, resolve_secret
 from care_monitor.sources import register
 from care_monitor.sources.base import Request, Source, SourceParams
-from care_monitor.sources.errors import SourceAuthError
 from care_monitor.sources.http import HttpClient, HttpResponse
 from care_monitor.sources.quota import QuotaGate
 from care_monitor.sources.times import parse_iso
@@ -53,22 +51,13 @@ class XSource(Source):
     def __init__(self, config: SourceConfig, client: HttpClient) -> None:
         super().__init__(config, client)
         self.gate = QuotaGate(self.name, client)
-        self._token: str | None = None
 
     def streams(self) -> list[str]:
         return list(self.params.search)
 
     def authenticate(self, request: Request) -> Request:
         self.gate.wait()
-        if self._token is None:
-            ref = self.config.credentials.get("bearer_token")
-            if ref is None:
-                raise SourceAuthError(f"{self.name}: X needs credentials.bearer_token")
-            try:
-                self._token = resolve_secret(ref)
-            except SecretError as error:
-                raise SourceAuthError(f"{self.name}: {error}") from None
-        headers = {**request.headers, "Authorization": f"Bearer {self._token}"}
+        headers = {**request.headers, "Authorization": f"Bearer {self.credential('bearer_token')}"}
         return Request(request.url, request.params, headers)
 
     def first_request(self, stream: str, cursor: str | None) -> Request:

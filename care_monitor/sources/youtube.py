@@ -19,13 +19,11 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field, model_validator
 
-from care_monitor.config import SourceConfig
 from care_monitor.mention import Author, Engagement, Mention
-from care_monitor.secrets import SecretError, resolve_secret
 from care_monitor.sources import register
 from care_monitor.sources.base import Request, Source, SourceParams
-from care_monitor.sources.errors import RateLimited, SourceAuthError
-from care_monitor.sources.http import HttpClient, HttpResponse
+from care_monitor.sources.errors import RateLimited
+from care_monitor.sources.http import HttpResponse
 from care_monitor.sources.times import parse_iso, time_cursor
 
 QUOTA_TIMEZONE = ZoneInfo("America/Los_Angeles")
@@ -75,10 +73,6 @@ class YouTubeSource(Source):
     params_model = YouTubeParams
     params: YouTubeParams
 
-    def __init__(self, config: SourceConfig, client: HttpClient) -> None:
-        super().__init__(config, client)
-        self._key: str | None = None
-
     # --- quota -------------------------------------------------------------------------
 
     def quota_day(self) -> date:
@@ -109,16 +103,9 @@ class YouTubeSource(Source):
                 + [f"channel:{c}" for c in self.params.channels])
 
     def authenticate(self, request: Request) -> Request:
-        if self._key is None:
-            ref = self.config.credentials.get("api_key")
-            if ref is None:
-                raise SourceAuthError(f"{self.name}: YouTube needs credentials.api_key")
-            try:
-                self._key = resolve_secret(ref)
-            except SecretError as error:
-                raise SourceAuthError(f"{self.name}: {error}") from None
+        key = self.credential("api_key")
         self._spend()
-        return Request(request.url, {**request.params, "key": self._key}, request.headers)
+        return Request(request.url, {**request.params, "key": key}, request.headers)
 
     def first_request(self, stream: str, cursor: str | None) -> Request:
         kind, ident = stream.split(":", 1)
