@@ -3,13 +3,15 @@
 The files live at the repository root (the project is installed with ``pip install -e``), found
 from this module's location; ``$CARE_MONITOR_SQL_DIR`` points elsewhere (e.g. a deployed copy).
 Each file is one statement with named parameters (``:brand``) that runs on SQLite and PostgreSQL.
-Files under ``sql/views/`` hold the SELECT of a view named after the file.
+The only dialect difference is one macro, ``epoch_seconds(x)``, which becomes whole seconds since
+1970 on either database. Files under ``sql/views/`` hold the SELECT of a view named after the file.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,11 @@ from sqlalchemy import Connection, DateTime, TextClause, bindparam, text
 
 SQL_DIR_ENV_VAR = "CARE_MONITOR_SQL_DIR"
 VIEWS = "views"
+_EPOCH = re.compile(r"epoch_seconds\(([^()]*)\)")
+_EPOCH_BY_DIALECT = {
+    "sqlite": r"CAST(strftime('%s', \1) AS INTEGER)",
+    "postgresql": r"CAST(FLOOR(EXTRACT(EPOCH FROM \1)) AS BIGINT)",
+}
 
 
 class SqlFileError(Exception):
@@ -46,18 +53,17 @@ def read_sql(name: str) -> str:
         raise SqlFileError(f"SQL file {path} not found (set {SQL_DIR_ENV_VAR} if sql/ lives elsewhere)") from None
 
 
-def load_sql(name: str) -> TextClause:
-    """The statement in ``sql/<name>.sql`` as a TextClause (bind its parameters when executing)."""
-    return text(read_sql(name))
+def load_sql(name: str, dialect: str = "sqlite") -> TextClause:
+    """The statement in ``sql/<name>.sql`` for `dialect` (bind its parameters when executing)."""
+    if dialect not in _EPOCH_BY_DIALECT:
+        raise SqlFileError(f"sql/{name}.sql runs on SQLite or PostgreSQL, not {dialect!r}")
+    return text(_EPOCH.sub(_EPOCH_BY_DIALECT[dialect], read_sql(name)))
 
 
-def run_sql(conn: Connection, name: str, **params: Any) -> list[dict[str, Any]]:
-    """Run ``sql/<name>.sql`` and return its rows as dicts.
-
-    Datetimes are bound as UTC through SQLAlchemy's DateTime type (so SQLite compares them in
-    its stored text format), lists and tuples as expanding ``IN`` parameters.
-    """
-    clause = load_sql(name)
+def _bound(conn: Connection, name: str, params: Mapping[str, Any]) -> tuple[TextClause, dict[str, Any]]:
+    """The statement with its parameters typed: datetimes as UTC DateTime (so SQLite compares
+    them in its stored text format), lists and tuples as expanding ``IN`` parameters."""
+    clause = load_sql(name, conn.dialect.name)
     wanted = set(clause._bindparams)
     missing = wanted - set(params)
     if missing:
@@ -68,7 +74,21 @@ def run_sql(conn: Connection, name: str, **params: Any) -> list[dict[str, Any]]:
         for key, value in params.items()
         if key in wanted
     }
+    return clause, values
+
+
+def run_sql(conn: Connection, name: str, **params: Any) -> list[dict[str, Any]]:
+    """Run ``sql/<name>.sql`` and return its rows as dicts."""
+    clause, values = _bound(conn, name, params)
     return [dict(row) for row in conn.execute(clause, values).mappings()]
+
+
+def stream_sql(conn: Connection, name: str, batch_size: int = 2000, **params: Any) -> Iterator[list[dict]]:
+    """Run ``sql/<name>.sql`` with a server-side cursor, yielding batches of rows as dicts."""
+    clause, values = _bound(conn, name, params)
+    result = conn.execution_options(stream_results=True, yield_per=batch_size).execute(clause, values)
+    for partition in result.mappings().partitions(batch_size):
+        yield [dict(row) for row in partition]
 
 
 def _typed_binds(params: Mapping[str, Any], wanted: set[str]) -> list:
