@@ -11,7 +11,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from care_monitor.alerting.outbox import DeliveryReport, deliver_configured
 from care_monitor.config import Config, SourceConfig
@@ -146,7 +146,25 @@ class Pipeline:
             outcomes.append(outcome)
             if on_stream_done:
                 on_stream_done(outcome)
+        if source.refreshes_engagement:
+            self.refresh_engagement(source)
         return outcomes
+
+    def refresh_engagement(self, source: Source, *, window: timedelta = timedelta(hours=48), limit: int = 500) -> int:
+        """Re-read the engagement of this platform's recent stored posts (likes, replies, reach
+        keep growing after a post is first stored). Their scores and labels stay as they are."""
+        since = datetime.now(timezone.utc) - window
+        recent = self.storage.list_mentions(source=source.platform, since=since, limit=limit)
+        try:
+            refreshed = source.refresh_engagement([m.external_id for m in recent])
+        except SourceError as error:
+            log.warning("%s: engagement refresh failed: %s", source.name, error)
+            return 0
+        for mention in refreshed:
+            mention.source_name = source.name
+        if refreshed:
+            self.storage.upsert_mentions(refreshed)
+        return len(refreshed)
 
     def poll_stream(self, source: Source, stream: str) -> StreamOutcome:
         outcome = StreamOutcome(source=source.name, stream=stream)

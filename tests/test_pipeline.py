@@ -171,3 +171,32 @@ def test_due_sources_respect_poll_intervals(pipeline, storage):
     pipeline.poll(["hn"])
     assert pipeline.due_source_names(utcnow()) == ["masto"]
     assert pipeline.due_source_names(utcnow() + timedelta(minutes=5)) == ["hn", "masto"]
+
+
+def test_bluesky_engagement_of_stored_posts_is_refreshed(replay, receiver, storage, database_url, monkeypatch):
+    from care_monitor.replay.credentials import replay_credentials
+    from care_monitor.sources.bluesky import BlueskySource
+
+    BlueskySource._followers_cache.clear()
+    references, environment = replay_credentials("bluesky", replay)
+    for variable, value in environment.items():
+        monkeypatch.setenv(variable, value)
+    config = parse_config({
+        "brands": BRANDS,
+        "sources": [{"name": "bsky", "type": "bluesky", "base_url": replay.base_url("bluesky"),
+                     "credentials": references, "params": {"search": ["nordwind"]}}],
+    })
+    pipeline = Pipeline(config, storage, sleep=lambda s: None)
+    pipeline.poll()
+    stored = storage.list_mentions(source="bluesky", limit=100)
+    assert stored
+    target = stored[0]
+    record = next(r for r in replay.store.posts("bluesky") if target.external_id.endswith(r["rkey"]))
+    record["likeCount"] = (target.likes or 0) + 1000
+
+    pipeline.poll()  # nothing new past the cursor, but getPosts refreshes what is stored
+    refreshed = storage.get_mention(target.id)
+    assert refreshed.likes == (target.likes or 0) + 1000
+    assert refreshed.sentiment_score == target.sentiment_score
+    assert refreshed.brands == target.brands
+    assert len(storage.list_mentions(source="bluesky", limit=100)) == len(stored)

@@ -79,6 +79,8 @@ class Source(ABC):
     # the cursor are fetched again, since a post stored twice costs nothing (the upsert
     # de-duplicates) while a skipped one is lost. Unique ids (status ids) leave it False.
     inclusive_cursor: ClassVar[bool] = False
+    # True when `refresh_engagement` can re-read stored posts by id (Bluesky's getPosts).
+    refreshes_engagement: ClassVar[bool] = False
 
     def __init__(self, config: SourceConfig, client: HttpClient) -> None:
         self.config = config
@@ -114,6 +116,11 @@ class Source(ABC):
     def authenticate(self, request: Request) -> Request:
         """Add credentials to a request; sources with optional auth override this."""
         return request
+
+    def refresh_engagement(self, external_ids: list[str]) -> list[Mention]:
+        """Current engagement of posts already stored, for sources whose API can look posts up
+        by id (the cursor means a stored post is not fetched again). Default: not supported."""
+        return []
 
     def credential(self, name: str, *, required: bool = True) -> str | None:
         """The secret behind `credentials.<name>`, resolved once, at first use.

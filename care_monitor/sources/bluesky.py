@@ -179,6 +179,7 @@ class _RefreshingClient:
 @register
 class BlueskySource(Source):
     type: ClassVar[str] = "bluesky"
+    refreshes_engagement: ClassVar[bool] = True
     platform: ClassVar[str] = "bluesky"
     default_base_url: ClassVar[str] = "https://bsky.social"
     params_model = BlueskyParams
@@ -274,12 +275,12 @@ class BlueskySource(Source):
                 cache.setdefault(did, (now, None))
         return {d: cache[d][1] for d in dids if d in cache}
 
-    def refresh_engagement(self, uris: list[str]) -> list[Mention]:
+    def refresh_engagement(self, external_ids: list[str]) -> list[Mention]:
         """Current like/reply/repost counts of known posts (`app.bsky.feed.getPosts`)."""
         mentions: list[Mention] = []
-        for start in range(0, len(uris), PROFILE_BATCH):
+        for start in range(0, len(external_ids), PROFILE_BATCH):
             request = Request(f"{self.base_url}/xrpc/app.bsky.feed.getPosts",
-                              {"uris": uris[start:start + PROFILE_BATCH]})
+                              {"uris": external_ids[start:start + PROFILE_BATCH]})
             posts = self.client.get(self.authenticate(request)).json()["posts"]
             followers = self.followers([p["author"]["did"] for p in posts])
             mentions.extend(self.parse_post(post, followers) for post in posts)
