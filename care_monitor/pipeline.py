@@ -136,6 +136,7 @@ class Pipeline:
         try:
             source = self.build_source(source_config)
             streams = source.streams()
+            self._resume_quota(source)
         except (SourceError, ValueError) as error:
             outcome = StreamOutcome(source=name, stream="*", status="error", error=str(error))
             self._record_setup_failure(source_config, outcome)
@@ -149,6 +150,13 @@ class Pipeline:
         if source.refreshes_engagement:
             self.refresh_engagement(source)
         return outcomes
+
+    def _resume_quota(self, source: Source) -> None:
+        runs = [r for r in self.storage.latest_source_runs()
+                if r.source_name == source.name and r.quota_remaining is not None]
+        if runs:
+            last = max(runs, key=lambda r: r.started_at)
+            source.resume_quota(last.quota_remaining, last.finished_at or last.started_at)
 
     def refresh_engagement(self, source: Source, *, window: timedelta = timedelta(hours=48), limit: int = 500) -> int:
         """Re-read the engagement of this platform's recent stored posts (likes, replies, reach

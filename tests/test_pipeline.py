@@ -200,3 +200,33 @@ def test_bluesky_engagement_of_stored_posts_is_refreshed(replay, receiver, stora
     assert refreshed.sentiment_score == target.sentiment_score
     assert refreshed.brands == target.brands
     assert len(storage.list_mentions(source="bluesky", limit=100)) == len(stored)
+
+
+def test_youtube_daily_quota_carries_across_processes(replay, receiver, storage, monkeypatch):
+    from care_monitor.replay.credentials import replay_credentials
+    from care_monitor.sources.youtube import LEDGER
+
+    references, environment = replay_credentials("youtube", replay)
+    for variable, value in environment.items():
+        monkeypatch.setenv(variable, value)
+    config = parse_config({
+        "brands": BRANDS,
+        "sources": [{"name": "yt", "type": "youtube", "base_url": replay.base_url("youtube"),
+                     "credentials": references,
+                     "params": {"videos": ["dQw4nordw1A"], "daily_quota": 4, "max_results": 2}}],
+    })
+    LEDGER.spent.clear()
+    first = Pipeline(config, storage, sleep=lambda s: None).poll()
+    assert first.failed == []
+    used = 4 - next(r.quota_remaining for r in storage.latest_source_runs() if r.source_name == "yt")
+    assert used >= 1
+
+    LEDGER.spent.clear()  # a new process: the scheduler runs each poll in its own
+    for _ in range(4):
+        Pipeline(config, storage, sleep=lambda s: None).poll()
+        LEDGER.spent.clear()
+    [last] = [r for r in storage.latest_source_runs() if r.source_name == "yt"]
+    assert last.quota_remaining == 0
+    assert last.status == "error" and "daily YouTube quota of 4 units is used up" in last.error
+    calls = len(replay.requests_to("/youtube/youtube/v3/commentThreads"))
+    assert calls <= 4, "never more calls in a day than the daily budget"

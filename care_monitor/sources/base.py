@@ -15,6 +15,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
@@ -121,6 +122,10 @@ class Source(ABC):
         """Current engagement of posts already stored, for sources whose API can look posts up
         by id (the cursor means a stored post is not fetched again). Default: not supported."""
         return []
+
+    def resume_quota(self, quota_remaining: int, measured_at: datetime) -> None:
+        """What an earlier run (another process) left of a daily quota, read from its
+        `source_runs` row, so a per-process budget carries across scheduled runs."""
 
     def credential(self, name: str, *, required: bool = True) -> str | None:
         """The secret behind `credentials.<name>`, resolved once, at first use.

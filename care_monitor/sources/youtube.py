@@ -82,12 +82,18 @@ class YouTubeSource(Source):
     def quota_remaining(self) -> int:
         return max(0, self.params.daily_quota - LEDGER.used(self.name, self.quota_day()))
 
+    def resume_quota(self, quota_remaining: int, measured_at: datetime) -> None:
+        day = measured_at.astimezone(QUOTA_TIMEZONE).date()
+        if day == self.quota_day():
+            LEDGER.seed(self.name, day, self.params.daily_quota - quota_remaining)
+
     def _quota_resets_at(self) -> str:
         day = self.quota_day() + timedelta(days=1)
         midnight = datetime(day.year, day.month, day.day, tzinfo=QUOTA_TIMEZONE)
         return midnight.astimezone(ZoneInfo("UTC")).isoformat(timespec="seconds")
 
     def _spend(self) -> None:
+        self.client.stats.quota_remaining = self.quota_remaining
         if self.quota_remaining < UNITS_PER_CALL:
             message = (f"{self.name}: the daily YouTube quota of {self.params.daily_quota} units "
                        f"is used up; stopping this run, it resets at {self._quota_resets_at()}")
