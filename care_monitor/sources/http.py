@@ -13,6 +13,7 @@ headers (where tokens live) never appear in them.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ from care_monitor.sources.errors import (
     SourceError,
     SourceNotFound,
 )
+from care_monitor.text import html_to_text
 
 if TYPE_CHECKING:
     from care_monitor.sources.base import Request
@@ -47,6 +49,10 @@ SECRET_PARAMS = frozenset(
     {"apikey", "api_key", "key", "access_token", "token", "client_secret", "password", "secret",
      "sig"}
 )
+SECRET_HEADERS = frozenset({"authorization", "apikey", "api-key", "x-api-key"})
+# Google answers an exhausted daily quota with 403 and reasons like these.
+_QUOTA_REASON = re.compile(r"quota|rate.?limit|dailyLimitExceeded", re.IGNORECASE)
+_REASON_KEYS = ("message", "error_message", "error_description", "detail", "title", "reason", "error")
 # A reset value above this is an epoch timestamp; below it, seconds from now.
 _EPOCH_THRESHOLD = 1_000_000_000
 
@@ -62,6 +68,39 @@ def redact_url(url: str) -> str:
     if parts.port:
         netloc = f"{netloc}:{parts.port}"
     return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+
+
+def service_reason(response: HttpResponse, secrets: list[str] = ()) -> str:
+    """The service's own short explanation of an error, from the usual JSON error shapes
+    (`{"error": {"message", "errors": [{"reason"}]}}`, `{"error", "message"}`, `error_message`,
+    `detail`...), one line, at most 160 characters, with any secret of the request masked."""
+    try:
+        body = json.loads(response.text)
+    except (json.JSONDecodeError, ValueError):
+        return ""
+    parts: list[str] = []
+
+    def collect(node: Any, depth: int = 0) -> None:
+        if depth > 2 or len(parts) >= 2:
+            return
+        if isinstance(node, dict):
+            for key in _REASON_KEYS:
+                value = node.get(key)
+                if isinstance(value, str) and value.strip() and value not in parts:
+                    parts.append(value.strip())
+                elif isinstance(value, (dict, list)):
+                    collect(value, depth + 1)
+            for item in node.get("errors", [])[:1] if isinstance(node.get("errors"), list) else []:
+                collect(item, depth + 1)
+        elif isinstance(node, list) and node:
+            collect(node[0], depth + 1)
+
+    collect(body)
+    reason = " ".join(html_to_text(" ".join(parts)).split())[:160]
+    for secret in secrets:
+        if secret:
+            reason = reason.replace(secret, "***")
+    return reason
 
 
 @dataclass(frozen=True, eq=False)
@@ -225,14 +264,21 @@ class HttpClient:
             text=raw.text, content=raw.content,
         )
         self._note_quota(response)
-        self._check_status(response, method, where)
+        secrets = [str(v) for k, v in params.items() if k.lower() in SECRET_PARAMS]
+        secrets += [v for k, v in headers.items() if k.lower() in SECRET_HEADERS]
+        self._check_status(response, method, where, secrets)
         return response
 
-    def _check_status(self, response: HttpResponse, method: str, where: str) -> None:
+    def _check_status(
+        self, response: HttpResponse, method: str, where: str, secrets: list[str]
+    ) -> None:
         status = response.status
         if status < 400:
             return
+        reason = service_reason(response, secrets)
         prefix = f"{self.source_name}: {method} {where} returned HTTP {status}"
+        if reason:
+            prefix += f" ({reason})"
         if status == 429 or (status == 403 and _is_rate_limit(response.headers)):
             seconds = self._seconds_to_wait(response.headers)
             if seconds > self.max_wait:
@@ -243,6 +289,8 @@ class HttpClient:
             raise _RetryAfter(seconds, f"HTTP {status} (rate limited)")
         if status >= 500:
             raise _Transient(f"HTTP {status}")
+        if status == 403 and _QUOTA_REASON.search(reason):
+            raise self._fail(RateLimited(f"{prefix}: the service's quota is used up for now"))
         if status in (401, 403):
             raise self._fail(
                 SourceAuthError(f"{prefix}: access refused; check the source's credentials")

@@ -162,3 +162,16 @@ def test_take_stats_starts_fresh_counts(replay, client):
 def test_url_without_scheme_is_a_clear_error(client):
     with pytest.raises(SourceError, match="hn-test: cannot request 'hn.example/api': MissingSchema"):
         client.get(Request("hn.example/api"))
+
+
+def test_service_reason_is_short_plain_and_masks_the_requests_secrets():
+    from requests.structures import CaseInsensitiveDict
+
+    from care_monitor.sources.http import HttpResponse, service_reason
+
+    body = ('{"error": {"code": 403, "message": "Key <b>sk-123</b> has no access. See '
+            '<a href=\\"/docs\\">docs</a>", "errors": [{"reason": "forbidden"}]}}')
+    response = HttpResponse("http://x", 403, CaseInsensitiveDict(), body)
+    reason = service_reason(response, ["sk-123"])
+    assert reason == "Key *** has no access. See docs forbidden"
+    assert service_reason(HttpResponse("http://x", 500, CaseInsensitiveDict(), "<html>oops</html>")) == ""

@@ -95,6 +95,6 @@ def test_a_used_up_window_far_away_stops_the_run_saying_until_when(x, replay, sl
 def test_a_wrong_bearer_token_is_refused_clearly(make_source, monkeypatch):
     monkeypatch.setenv("CM_TEST_X_BAD", "AAAAwrongtoken")
     source = make_source("x", {"search": ["nordwind"]}, credentials={"bearer_token": {"env": "CM_TEST_X_BAD"}})
-    with pytest.raises(SourceAuthError, match="HTTP 401: access refused") as raised:
+    with pytest.raises(SourceAuthError, match=r"HTTP 401 \(Unauthorized\): access refused") as raised:
         fetch(source, "nordwind")
     assert "AAAAwrongtoken" not in str(raised.value)

@@ -60,12 +60,13 @@ def test_a_spent_daily_quota_stops_the_run_saying_when_it_resets(youtube, replay
     assert len(replay.requests_to(PATH)) == 1
 
 
-def test_the_api_key_is_never_in_an_error_message(youtube, replay):
+def test_the_services_quota_error_stops_the_run_without_showing_the_key(youtube, replay):
     source = youtube()
-    replay.store.meta("youtube")["daily_quota"] = 0  # the server's own quotaExceeded
-    with pytest.raises(SourceAuthError) as raised:
+    replay.store.meta("youtube")["daily_quota"] = 0  # the server's own 403 quotaExceeded
+    with pytest.raises(RateLimited, match="quotaExceeded") as raised:
         fetch(source, "video:dQw4nordw1A")
     assert "replay-youtube-key" not in str(raised.value) and "key=***" in str(raised.value)
+    assert "<a href" not in str(raised.value)
 
 
 def test_an_invalid_key_fails_with_the_services_reason(make_source, monkeypatch):
