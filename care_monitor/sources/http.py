@@ -49,6 +49,10 @@ SECRET_PARAMS = frozenset(
     {"apikey", "api_key", "key", "access_token", "token", "client_secret", "password", "secret",
      "sig"}
 )
+# Rate-limit headers as Mastodon/Reddit/GitHub (X-RateLimit-*), X (x-rate-limit-*) and the IETF
+# draft Bluesky follows (RateLimit-*) spell them; header lookups are case-insensitive.
+REMAINING_HEADERS = ("X-RateLimit-Remaining", "X-Rate-Limit-Remaining", "RateLimit-Remaining")
+RESET_HEADERS = ("X-RateLimit-Reset", "X-Rate-Limit-Reset", "RateLimit-Reset")
 SECRET_HEADERS = frozenset({"authorization", "apikey", "api-key", "x-api-key"})
 # Google answers an exhausted daily quota with 403 and reasons like these.
 _QUOTA_REASON = re.compile(r"quota|rate.?limit|dailyLimitExceeded", re.IGNORECASE)
@@ -334,7 +338,7 @@ class HttpClient:
         self.sleep(seconds)
 
     def _note_quota(self, response: HttpResponse) -> None:
-        remaining = _header_number(response.headers, "X-RateLimit-Remaining")
+        remaining = _header_number(response.headers, *REMAINING_HEADERS)
         if remaining is None:
             return
         self.stats.quota_remaining = int(remaining)
@@ -345,7 +349,8 @@ class HttpClient:
         """Seconds from now until the service accepts requests again (at least 1)."""
         seconds = _parse_retry_after(headers.get("Retry-After"), self.clock())
         if seconds is None:
-            seconds = _parse_reset(headers.get("X-RateLimit-Reset"), self.clock())
+            reset = next((headers[name] for name in RESET_HEADERS if name in headers), None)
+            seconds = _parse_reset(reset, self.clock())
         return max(1.0, seconds if seconds is not None else 60.0)
 
     def _moment(self, seconds_from_now: float) -> str:
@@ -358,11 +363,12 @@ class HttpClient:
 
 
 def _is_rate_limit(headers: Mapping[str, str]) -> bool:
-    return "Retry-After" in headers or _header_number(headers, "X-RateLimit-Remaining") == 0
+    return "Retry-After" in headers or _header_number(headers, *REMAINING_HEADERS) == 0
 
 
-def _header_number(headers: Mapping[str, str], name: str) -> float | None:
-    value = headers.get(name)
+def _header_number(headers: Mapping[str, str], *names: str) -> float | None:
+    """The first of these headers that is present, as a number."""
+    value = next((headers[name] for name in names if name in headers), None)
     try:
         return float(value) if value is not None else None
     except ValueError:

@@ -175,3 +175,17 @@ def test_service_reason_is_short_plain_and_masks_the_requests_secrets():
     reason = service_reason(response, ["sk-123"])
     assert reason == "Key *** has no access. See docs forbidden"
     assert service_reason(HttpResponse("http://x", 500, CaseInsensitiveDict(), "<html>oops</html>")) == ""
+
+
+@pytest.mark.parametrize("prefix", ["X-RateLimit", "x-rate-limit", "RateLimit"])
+def test_every_spelling_of_the_reset_header_is_honoured_on_429(replay, prefix):
+    from care_monitor.replay import Fault
+    from care_monitor.sources.base import Request
+    from care_monitor.sources.http import HttpClient
+
+    sleeps: list[float] = []
+    client = HttpClient("t", sleep=sleeps.append, clock=lambda: 1_000_000_000.0)
+    replay.inject("/hn/", Fault(status=429, headers={f"{prefix}-Remaining": "0", f"{prefix}-Reset": str(1_000_000_000 + 42)}))
+    client.get(Request(f"{replay.base_url('hackernews')}/api/v1/search_by_date", {"query": "x"}))
+    assert sleeps == [42.0]
+    assert client.stats.rate_limited_waits == 1
