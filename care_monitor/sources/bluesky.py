@@ -25,7 +25,6 @@ from care_monitor.sources import register
 from care_monitor.sources.base import Request, Source, SourceParams
 from care_monitor.sources.errors import MalformedResponse, SourceAuthError, SourceError
 from care_monitor.sources.http import HttpClient, HttpResponse
-from care_monitor.sources.quota import QuotaGate
 from care_monitor.sources.times import api_time, parse_iso, time_cursor
 
 PROFILE_BATCH = 25  # getProfiles and getPosts accept at most 25 at a time
@@ -192,13 +191,11 @@ class BlueskySource(Source):
         super().__init__(config, client)
         self.session = BlueskySession(self.name, self.base_url, client, config)
         self.client = _RefreshingClient(client, self.session)  # type: ignore[assignment]
-        self.gate = QuotaGate(self.name, client)
 
     def streams(self) -> list[str]:
         return list(self.params.search)
 
     def authenticate(self, request: Request) -> Request:
-        self.gate.wait()
         return self.session.authorize(request)
 
     def first_request(self, stream: str, cursor: str | None) -> Request:
@@ -217,7 +214,6 @@ class BlueskySource(Source):
         return Request(request.url, {**request.params, "cursor": cursor}, request.headers)
 
     def parse_page(self, stream: str, response: HttpResponse) -> list[Mention]:
-        self.gate.note_headers(response.headers, "RateLimit-Remaining", "RateLimit-Reset")
         body = response.json()
         posts = body["posts"]
         if not isinstance(posts, list):
@@ -262,7 +258,7 @@ class BlueskySource(Source):
         ttl = self.params.profile_cache_seconds
         cache = self._followers_cache
         missing = sorted({d for d in dids if d not in cache or now - cache[d][0] > ttl})
-        if self.gate.would_stop():
+        if self.client.would_stop_for_quota():
             missing = []
         for start in range(0, len(missing), PROFILE_BATCH):
             batch = missing[start:start + PROFILE_BATCH]

@@ -324,18 +324,23 @@ class HttpClient:
         if self._resume_at is None:
             return
         seconds = max(0.0, self._resume_at - self.clock())
-        self._resume_at = None
         if seconds <= 0:
+            self._resume_at = None
             return
         if seconds > self.max_wait:
+            # The window stays closed: the source's other streams stop at once too.
             raise self._fail(RateLimited(
-                f"{self.source_name}: quota used up before GET {where}; "
-                f"it resets at {self._moment(seconds)}, "
-                f"longer than the {self.max_wait:g}s allowed"
+                f"{self.source_name}: no requests left before GET {where}; stopping this run, "
+                f"quota resets at {self._moment(seconds)} (more than the {self.max_wait:g}s it may wait)"
             ))
+        self._resume_at = None
         self.stats.rate_limited_waits += 1
         self.stats.waited_seconds += seconds
         self.sleep(seconds)
+
+    def would_stop_for_quota(self) -> bool:
+        """True when the next request would stop the run for a used-up quota (not just wait)."""
+        return self._resume_at is not None and self._resume_at - self.clock() > self.max_wait
 
     def _note_quota(self, response: HttpResponse) -> None:
         remaining = _header_number(response.headers, *REMAINING_HEADERS)
@@ -354,7 +359,7 @@ class HttpClient:
         return max(1.0, seconds if seconds is not None else 60.0)
 
     def _moment(self, seconds_from_now: float) -> str:
-        moment = datetime.fromtimestamp(self.clock() + seconds_from_now, timezone.utc)
+        moment = datetime.fromtimestamp(round(self.clock() + seconds_from_now), timezone.utc)
         return moment.isoformat(timespec="seconds")
 
     def _fail(self, error: SourceError) -> SourceError:

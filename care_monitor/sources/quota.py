@@ -1,23 +1,20 @@
-"""Quotas a service reports in its own words: non-standard rate-limit headers (X's
-`x-rate-limit-*`, Bluesky's `RateLimit-*`), quota fields in the body (Stack Exchange's
-`quota_remaining` and `backoff`) and daily unit budgets (YouTube).
+"""Quotas a service reports in the response body (Stack Exchange's `quota_remaining` and
+`backoff`).
 
-`HttpClient` handles `Retry-After` and `X-RateLimit-*` itself; a source whose service speaks
-differently records what it learnt in a `QuotaGate` after each response, and calls
+`HttpClient` handles `Retry-After` and the rate-limit headers itself; a source whose service
+speaks in the body records what it learnt in a `QuotaGate` after each response, and calls
 `gate.wait()` before its next request: it sleeps (the client's injectable sleep) when the
 reset is near, and otherwise stops the source for the run with a message saying until when.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from care_monitor.sources.errors import RateLimited
 from care_monitor.sources.http import HttpClient
 
-_EPOCH_THRESHOLD = 1_000_000_000
 
 
 @dataclass
@@ -39,29 +36,6 @@ class QuotaGate:
         if remaining is not None:
             self.client.stats.quota_remaining = remaining
 
-    def note_headers(
-        self, headers: Mapping[str, str], remaining_header: str, reset_header: str
-    ) -> None:
-        """Record the quota left; when none is left, block until the reset."""
-        remaining = _number(headers.get(remaining_header))
-        if remaining is None:
-            return
-        self.note_remaining(int(remaining))
-        if remaining > 0:
-            return
-        reset = _number(headers.get(reset_header))
-        now = self.client.clock()
-        if reset is None:
-            resume_at = now + 60
-        else:
-            resume_at = reset if reset > _EPOCH_THRESHOLD else now + reset
-        self.block_until(resume_at, "no requests left in the rate-limit window")
-
-    def would_stop(self) -> bool:
-        """True when the next `wait()` would stop the run rather than sleep."""
-        return (self.resume_at is not None
-                and self.resume_at - self.client.clock() > self.client.max_wait)
-
     def wait(self) -> None:
         """Sleep until the service accepts requests again, or stop the run if that is too far.
 
@@ -82,10 +56,3 @@ class QuotaGate:
         self.client.stats.rate_limited_waits += 1
         self.client.stats.waited_seconds += seconds
         self.client.sleep(seconds)
-
-
-def _number(value: str | None) -> float | None:
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None

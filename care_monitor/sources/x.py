@@ -15,12 +15,10 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from care_monitor.config import SourceConfig
 from care_monitor.mention import Author, Engagement, Mention
 from care_monitor.sources import register
 from care_monitor.sources.base import Request, Source, SourceParams
-from care_monitor.sources.http import HttpClient, HttpResponse
-from care_monitor.sources.quota import QuotaGate
+from care_monitor.sources.http import HttpResponse
 from care_monitor.sources.times import parse_iso
 
 TWEET_FIELDS = "created_at,public_metrics,lang,author_id,conversation_id"
@@ -48,15 +46,10 @@ class XSource(Source):
     params_model = XParams
     params: XParams
 
-    def __init__(self, config: SourceConfig, client: HttpClient) -> None:
-        super().__init__(config, client)
-        self.gate = QuotaGate(self.name, client)
-
     def streams(self) -> list[str]:
         return list(self.params.search)
 
     def authenticate(self, request: Request) -> Request:
-        self.gate.wait()
         headers = {**request.headers, "Authorization": f"Bearer {self.credential('bearer_token')}"}
         return Request(request.url, request.params, headers)
 
@@ -78,7 +71,6 @@ class XSource(Source):
         return Request(request.url, {**request.params, "next_token": token}, request.headers)
 
     def parse_page(self, stream: str, response: HttpResponse) -> list[Mention]:
-        self.gate.note_headers(response.headers, "x-rate-limit-remaining", "x-rate-limit-reset")
         body = response.json()
         if not isinstance(body.get("meta"), dict):
             raise ValueError("the response has no 'meta' object")
