@@ -15,10 +15,10 @@ import hmac
 import os
 from urllib.parse import urlsplit
 
-from fastapi import Request
-
 from airflow.configuration import conf
 from airflow.plugins_manager import AirflowPlugin
+from fastapi import Request
+
 from care_monitor.inbox import create_inbox_app
 from care_monitor.inbox.csrf import SECRET_ENV_VAR
 
@@ -36,7 +36,7 @@ async def airflow_user(request: Request) -> str:
     return user.get_name()
 
 
-def open_storage():  # noqa: ANN201
+def open_storage():
     from care_monitor.config import load_config
     from care_monitor.storage import Storage
 

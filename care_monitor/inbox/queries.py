@@ -126,7 +126,7 @@ _ITEM_COLUMNS = (
 )
 
 
-def _list_query(wanted: InboxFilter):  # noqa: ANN202
+def _list_query(wanted: InboxFilter):
     query = select(*_ITEM_COLUMNS)
     if wanted.brand is not None:
         # mention_brands carries the effective label and created_at, indexed per brand
@@ -177,7 +177,7 @@ def list_inbox(engine: Engine, wanted: InboxFilter) -> InboxPage:
     return InboxPage(items=items, filter=wanted, has_more=has_more)
 
 
-def _alerts_by_mention(conn, mention_ids: list[int]) -> dict[int, AlertStatus]:  # noqa: ANN001
+def _alerts_by_mention(conn, mention_ids: list[int]) -> dict[int, AlertStatus]:
     if not mention_ids:
         return {}
     alert_rows = conn.execute(
@@ -207,7 +207,7 @@ def _alerts_by_mention(conn, mention_ids: list[int]) -> dict[int, AlertStatus]: 
     }
 
 
-def _latest_corrections(conn, mention_ids: list[int]) -> dict[int, CorrectionInfo]:  # noqa: ANN001
+def _latest_corrections(conn, mention_ids: list[int]) -> dict[int, CorrectionInfo]:
     if not mention_ids:
         return {}
     query = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi import HTTPException, Request
@@ -17,7 +17,7 @@ from care_monitor.storage.models import CorrectionRow
 
 from ..storage.factories import make_mention
 
-NOW = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 SAME_SITE = {"Origin": "http://testserver"}
 
 
@@ -34,7 +34,7 @@ def as_user(name: str = "maria") -> dict[str, str]:
 
 
 @pytest.fixture
-def client(storage):  # noqa: ANN001, ANN201
+def client(storage):
     app = create_inbox_app(
         storage_factory=lambda: storage,
         current_user=header_user,
@@ -45,7 +45,7 @@ def client(storage):  # noqa: ANN001, ANN201
     return TestClient(app)
 
 
-def mention(external_id: str, minutes_ago: int, **kwargs):  # noqa: ANN003, ANN201
+def mention(external_id: str, minutes_ago: int, **kwargs):
     replied_after = kwargs.pop("replied_after_minutes", None)
     author = kwargs.pop("author", None)
     created = NOW - timedelta(minutes=minutes_ago)
@@ -57,7 +57,7 @@ def mention(external_id: str, minutes_ago: int, **kwargs):  # noqa: ANN003, ANN2
     return m
 
 
-def seed(storage, mentions, alert_ids=None, channels=("slack", "email")):  # noqa: ANN001, ANN201
+def seed(storage, mentions, alert_ids=None, channels=("slack", "email")):
     result = storage.upsert_mentions(mentions, now=NOW)
     ids = dict(zip([m.external_id for m in mentions], result.ids))
     wanted = ids.values() if alert_ids is None else [ids[x] for x in alert_ids]
@@ -65,7 +65,7 @@ def seed(storage, mentions, alert_ids=None, channels=("slack", "email")):  # noq
     return ids
 
 
-def listed_ids(client: TestClient, **params) -> list[int]:  # noqa: ANN003
+def listed_ids(client: TestClient, **params) -> list[int]:
     response = client.get("/inbox/api/mentions", params=params, headers=as_user())
     assert response.status_code == 200, response.text
     return [item["id"] for item in response.json()["items"]]
@@ -217,7 +217,7 @@ def test_cross_site_and_forged_posts_are_refused(client, storage):
     url = f"/inbox/mentions/{mention_id}/label"
     form = {"label": "positive", "csrf_token": token}
 
-    def post(headers, data=form):  # noqa: ANN001, ANN202
+    def post(headers, data=form):
         return client.post(url, data=data, headers={**as_user("maria"), **headers}, follow_redirects=False)
 
     refused = {
@@ -274,7 +274,7 @@ def test_anonymous_requests_get_401(client, storage):
 def test_database_is_opened_at_the_first_request_only():
     calls: list[int] = []
 
-    def factory():  # noqa: ANN202
+    def factory():
         calls.append(1)
         raise RuntimeError("database down")
 

@@ -7,25 +7,51 @@ as one JSON object.  The test process asserts on that.
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
 import re
+import socket
 import sys
+from pathlib import Path
+
+PLUGIN = Path(__file__).resolve().parents[2] / "plugins" / "care_monitor_inbox.py"
+
+
+def import_plugin_offline() -> str:
+    """Import the plugin file with no configuration and no network: it must need neither."""
+    real_config = os.environ["CARE_MONITOR_CONFIG"]
+    os.environ["CARE_MONITOR_CONFIG"] = str(Path(real_config).with_name("absent.yml"))
+    connect = socket.socket.connect
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the plugin opened a network connection at import")
+
+    socket.socket.connect = refuse  # type: ignore[method-assign]
+    try:
+        spec = importlib.util.spec_from_file_location("care_monitor_inbox_offline_check", PLUGIN)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        socket.socket.connect = connect  # type: ignore[method-assign]
+        os.environ["CARE_MONITOR_CONFIG"] = real_config
+    return module.CareMonitorInboxPlugin.fastapi_apps[0]["url_prefix"]
 
 
 def main() -> None:
+    seen: dict[str, object] = {"offline_import_prefix": import_plugin_offline()}
+
     from airflow.utils.db import upgradedb
 
     upgradedb()
 
-    from fastapi.testclient import TestClient
-
     from airflow.api_fastapi.app import create_app, get_auth_manager
     from airflow.api_fastapi.auth.managers.simple.user import SimpleAuthManagerUser
+    from fastapi.testclient import TestClient
 
     client = TestClient(create_app())
     token = get_auth_manager().generate_jwt(SimpleAuthManagerUser(username="admin", role="admin"))
     bearer = {"Authorization": f"Bearer {token}"}
-    seen: dict[str, object] = {}
 
     anonymous = client.get("/care/inbox")
     seen["anonymous_status"] = anonymous.status_code

@@ -12,6 +12,7 @@ import pytest
 
 from care_monitor.storage import Storage, upgrade_database
 from care_monitor.storage.models import CorrectionRow
+
 from ..storage.factories import make_mention
 
 pytestmark = pytest.mark.airflow
@@ -62,6 +63,7 @@ def test_inbox_is_mounted_and_requires_an_airflow_login(tmp_path):
 
     run = subprocess.run(
         [sys.executable, str(CLIENT_SCRIPT)],
+        check=False,
         env=_airflow_env(tmp_path, config_path),
         cwd=tmp_path,
         capture_output=True,
@@ -71,6 +73,7 @@ def test_inbox_is_mounted_and_requires_an_airflow_login(tmp_path):
     assert run.returncode == 0, run.stderr[-4000:]
     seen = json.loads(run.stdout.strip().splitlines()[-1])
 
+    assert seen["offline_import_prefix"] == "/care"  # imported without config, DB or network
     # Airflow does not guard plugin routes; the inbox's own dependency does.
     assert seen["anonymous_status"] == 401
     assert seen["anonymous_api_status"] == 401
