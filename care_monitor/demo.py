@@ -8,6 +8,7 @@ nothing new, retries the refused delivery, and every alert arrives exactly once.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -27,7 +28,9 @@ from care_monitor.replay.credentials import replay_credentials
 from care_monitor.replay.receiver import SmtpReceiver, WebhookReceiver
 from care_monitor.replay.server import ReplayServer
 
-SLACK_URL_VAR = "CARE_MONITOR_DEMO_SLACK_URL"
+# The Slack webhook comes as an Airflow connection (from the environment, as Airflow reads it),
+# so the demo exercises both kinds of secret reference.
+SLACK_CONNECTION = "care_monitor_slack"
 
 
 DEMO_BRANDS = [  # as in care_monitor.example.yml
@@ -83,7 +86,7 @@ def demo_config(
             "threshold": -0.3,
             "channels": [
                 {"name": "ops-webhook", "type": "webhook", "url": webhook_url},
-                {"name": "slack-care", "type": "slack", "webhook_url": {"env": SLACK_URL_VAR}},
+                {"name": "slack-care", "type": "slack", "webhook_url": {"airflow_conn": SLACK_CONNECTION}},
                 {"name": "care-inbox", "type": "email", "smtp_host": "127.0.0.1", "smtp_port": smtp_port,
                  "starttls": False, "sender": "care-monitor@demo.local", "recipients": ["care-team@demo.local"]},
             ],
@@ -106,7 +109,9 @@ class DemoEnvironment:
         """What the demo's processes need in their environment (config path, fake secrets)."""
         return {
             CONFIG_ENV_VAR: str(self.config_path),
-            SLACK_URL_VAR: self.webhook.url.replace("/hook", "/slack"),
+            f"AIRFLOW_CONN_{SLACK_CONNECTION.upper()}": json.dumps(
+                {"conn_type": "http", "password": self.webhook.url.replace("/hook", "/slack")}
+            ),
             **self.secrets,
         }
 

@@ -23,21 +23,6 @@ default_args = {
 }
 
 
-def _use_airflow_connections() -> None:
-    """Resolve `airflow_conn` secret references through Airflow's connections."""
-    from airflow.sdk import Connection
-
-    from care_monitor.secrets import ConnectionSecret, register_connection_resolver
-
-    def resolve(conn_id: str) -> ConnectionSecret:
-        conn = Connection.get(conn_id)
-        return ConnectionSecret(
-            login=conn.login, password=conn.password, host=conn.host, extra=conn.extra_dejson
-        )
-
-    register_connection_resolver(resolve)
-
-
 @dag(
     dag_id="care_monitor_poll",
     schedule=SCHEDULE,
@@ -67,8 +52,9 @@ def care_monitor_poll():
     def poll_source(name: str) -> dict:
         """fetch -> match brands -> score -> store -> raise alerts, page by page."""
         from care_monitor import tasks
+        from care_monitor_connections import use_airflow_connections  # dags/: Airflow-side glue
 
-        _use_airflow_connections()
+        use_airflow_connections()
         return tasks.poll_source(name)
 
     @task(trigger_rule="all_done")
@@ -82,8 +68,9 @@ def care_monitor_poll():
     def deliver_alerts() -> dict:
         """Send pending alert deliveries; failures stay in the outbox for the next run."""
         from care_monitor import tasks
+        from care_monitor_connections import use_airflow_connections  # dags/: Airflow-side glue
 
-        _use_airflow_connections()
+        use_airflow_connections()
         return tasks.deliver_alerts()
 
     names = due_sources()

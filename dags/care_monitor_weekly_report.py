@@ -62,7 +62,9 @@ def care_monitor_weekly_report():
     @task
     def deliver(_reports: list[dict]) -> dict:
         from care_monitor.report import tasks
+        from care_monitor_connections import use_airflow_connections  # dags/: Airflow-side glue
 
+        use_airflow_connections()
         return tasks.deliver()
 
     names = brands()
