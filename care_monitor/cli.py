@@ -123,7 +123,7 @@ def poll(
     for name in names:
         config.source(name)  # unknown names fail before anything runs
     pipeline = Pipeline(config, state.storage())
-    streams = sum(len(pipeline.build_source(config.source(n)).streams()) for n in names)
+    streams = sum(_stream_count(pipeline, config.source(n)) for n in names)
     with Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
         TimeElapsedColumn(), console=err_console, transient=True,
@@ -150,6 +150,14 @@ def poll(
         _print_delivery(pipeline.deliver())
     if report.failed and len(report.failed) == len(report.outcomes):
         raise typer.Exit(1)
+
+
+def _stream_count(pipeline, source_config) -> int:
+    """For the progress bar; a source that cannot even be built counts once (its error shows)."""
+    try:
+        return len(pipeline.build_source(source_config).streams())
+    except Exception:  # noqa: BLE001 - the poll itself reports the real error
+        return 1
 
 
 @app.command("deliver")
