@@ -27,7 +27,7 @@ from bench.datasets import LABELS, train_rows
 from care_monitor.sentiment.features import extract
 from care_monitor.sentiment.linear_model import MODEL_DIR, MODEL_LANGUAGES, calibrate
 
-C_GRID = (3.0, 10.0)
+C_GRID = (1.0, 3.0, 10.0)
 MIN_DF = 2
 MIN_WEIGHT = 0.02
 MAX_FEATURES = 40_000
@@ -92,7 +92,10 @@ def train(language: str) -> dict:
         s = proba[:, 2] - proba[:, 0]
         f1, low, high = best_thresholds(s, y)
         results.append((f1, c, low, high))
-        print(f"  {language} C={c}: cv objective {f1:.3f} thresholds {low:+.2f} {high:+.2f}")
+        pred = np.where(s <= low, 0, np.where(s >= high, 2, 1))
+        tp = int(np.sum((pred == 0) & (y == 0)))
+        print(f"  {language} C={c}: cv objective {f1:.3f} thresholds {low:+.2f} {high:+.2f} "
+              f"neg R {tp / max(1, np.sum(y == 0)):.2f} P {tp / max(1, np.sum(pred == 0)):.2f}")
     f1, c, low, high = max(results)
     model = LogisticRegression(C=c, max_iter=2000).fit(x, y)
     coef = model.coef_ - model.coef_.mean(axis=0)  # softmax is unchanged by per-feature shifts

@@ -7,8 +7,6 @@ How each language is scored, the thresholds and the measured quality: docs/senti
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from care_monitor.sentiment.language import UNKNOWN, detect_language
 from care_monitor.sentiment.scorer import (
     NEGATIVE_THRESHOLD,
@@ -16,14 +14,7 @@ from care_monitor.sentiment.scorer import (
     Scorer,
     label_for,
 )
-
-
-@dataclass(frozen=True)
-class SentimentResult:
-    label: str  # "negative" | "neutral" | "positive"
-    score: float  # -1..1
-    language: str | None  # ISO 639-1 code, or "und" when unknown
-    reasons: tuple[str, ...]  # the few tokens/rules that drove the score
+from care_monitor.sentiment.result import SentimentResult
 
 
 __all__ = [

@@ -1,11 +1,14 @@
 """Customer-care rules loaded from versioned data files (care/<language>.yaml).
 
-Every pattern of every group is compiled on its own (case-insensitive, on word boundaries).
-A pattern only runs when the text has a word starting like one of the literal words the pattern
-must start with ("delay", "lost", "misplaced"...; derived from the pattern itself, indexed by
-their first three letters): most posts match no rule, and a dictionary look-up per word is far
-cheaper than dozens of regular-expression scans.  Every match adds its
-group's valence (VADER units); the matched text becomes a reason.
+A group holds `patterns` (regular expressions for phrases), `words` (single words; `stem*`
+matches any word starting with the stem), or both.
+
+Every pattern is compiled on its own (case-insensitive, on word boundaries).  A pattern only
+runs when the text has a token starting like one of the literal words the pattern must start
+with ("delay", "lost", "misplaced"...; derived from the pattern itself, indexed by their first
+three letters): most posts match no rule, and a dictionary look-up per token is far cheaper than
+dozens of regular-expression scans.  Words are plain dictionary look-ups on the tokens.  Every
+match adds its group's valence (VADER units); the matched text becomes a reason.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from pathlib import Path
 
 import yaml
 
+from care_monitor.sentiment import features
+
 CARE_DIR = Path(__file__).resolve().parent / "care"
 # a negation shortly before a matched word: a negated failure word is dropped ("wasn't
 # delayed"), a negated praise word flips like in VADER ("not good")
@@ -25,6 +30,11 @@ _NEGATION_BEFORE = re.compile(
     r"nicht|kein|nie|pas|non|não|nao|nu|không|chưa|sin)\W+(\w+\W+)?$",
     re.IGNORECASE,
 )
+_NEGATORS = frozenset(
+    "not never no wasnt isnt arent werent didnt hasnt havent without nicht kein keine nie pas "
+    "non não nao nu không chưa sin".split()
+)
+_NEGATION_WINDOW = 40  # characters before a pattern match searched for a negation
 _NON_WORD = re.compile(r"[^\w'-]+")
 _META = set("()[]{}?*+|.\\^$")
 _QUANTIFIERS = set("?*{")
@@ -38,6 +48,9 @@ class Rule:
     pattern: re.Pattern[str]
     triggers: tuple[str, ...] | None  # literal starts of the pattern; None: always run
     unless_negated: bool
+    # further words the pattern cannot match without, as sets of index keys: one key of
+    # each set must be among the text's tokens (a cheap check before the regex runs)
+    required: tuple[frozenset[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,29 +66,69 @@ class CareEvidence:
         return tuple(dict.fromkeys(reason for _, reason in self.matches))
 
 
+@dataclass(frozen=True)
+class WordGroup:
+    group: str
+    valence: float
+    unless_negated: bool
+
+
 class CareLayer:
-    def __init__(self, rules: list[Rule]) -> None:
+    def __init__(
+        self,
+        rules: list[Rule],
+        words: dict[str, WordGroup] | None = None,
+        stems: dict[str, WordGroup] | None = None,
+    ) -> None:
         self.rules = rules
+        self._words = words or {}
+        self._stems = stems or {}
+        self._stem_lengths = sorted({len(stem) for stem in self._stems})
         # first three letters of each trigger word -> rules to try; a text's words pick candidates
         self._always = [i for i, rule in enumerate(rules) if rule.triggers is None]
         self._index: dict[str, list[int]] = {}
         for i, rule in enumerate(rules):
             for trigger in rule.triggers or ():
-                self._index.setdefault(trigger.split()[0][:3], []).append(i)
+                self._index.setdefault(_index_key(trigger), []).append(i)
+        for key in self._index:  # evaluate() adds a token's candidates once per token
+            self._index[key] = sorted(set(self._index[key]))
 
-    def evaluate(self, text: str) -> CareEvidence:
+    def evaluate(self, text: str, tokens: list[str] | None = None) -> CareEvidence:
+        """Rules matching `text`; `tokens` are its lower-cased tokens (features.tokens) if known."""
+        if tokens is None:
+            tokens = features.tokens(text)
+        matches: list[tuple[float, str]] = []
         candidates = set(self._always)
-        for word in _NON_WORD.sub(" ", text.lower()).split():
-            hits = self._index.get(word[:3])
+        index = self._index
+        for position, token in enumerate(tokens):
+            hits = index.get(token[:3])
             if hits:
                 candidates.update(hits)
-        matches: list[tuple[float, str]] = []
-        for index in sorted(candidates):
-            rule = self.rules[index]
+            if self._words or self._stems:
+                word_group = self._word_group(token)
+                if word_group is not None:
+                    match = _word_match(word_group, token, tokens, position)
+                    if match is not None:
+                        matches.append(match)
+        if not candidates:
+            return CareEvidence(tuple(matches))
+        keys = {token[:3] for token in tokens}
+        taken: dict[str, list[tuple[int, int]]] = {}  # group -> spans already matched
+        for number in sorted(candidates):
+            rule = self.rules[number]
+            if rule.required and any(keys.isdisjoint(needed) for needed in rule.required):
+                continue
             for match in rule.pattern.finditer(text):
+                start, end = match.span()
+                spans = taken.setdefault(rule.group, [])
+                if any(start < e and s < end for s, e in spans):
+                    continue  # two phrasings of one group matching the same words count once
+                spans.append((start, end))
                 reason = match.group(0).strip().lower()
                 valence = rule.valence
-                if rule.unless_negated and _NEGATION_BEFORE.search(text, 0, match.start()):
+                if rule.unless_negated and _NEGATION_BEFORE.search(
+                    text, max(0, start - _NEGATION_WINDOW), start
+                ):
                     if valence < 0:  # "not delayed" is no complaint
                         continue
                     valence, reason = -0.74 * valence, f"not {reason}"  # VADER's negation factor
@@ -83,6 +136,39 @@ class CareLayer:
                     reason = rule.group
                 matches.append((valence, reason))
         return CareEvidence(tuple(matches))
+
+    def _word_group(self, token: str) -> WordGroup | None:
+        found = self._words.get(token)
+        if found is None and self._stem_lengths:
+            stems = self._stems
+            for length in self._stem_lengths:
+                if length > len(token):
+                    break
+                found = stems.get(token[:length])
+                if found is not None:
+                    break
+        return found
+
+
+def _index_key(trigger: str) -> str:
+    """First three characters of the trigger's first word (tokens split at ' and -)."""
+    word = re.match(r"\w*", trigger).group(0)
+    return word[:3] if word else trigger[0]
+
+
+def _word_match(
+    group: WordGroup, token: str, tokens: list[str], position: int
+) -> tuple[float, str] | None:
+    """(valence, reason) of a lexicon word; a negation among the tokens just before it acts:
+    a negated praise word flips like in VADER, a negated blame word is dropped ("not bad")."""
+    if group.unless_negated:
+        before = tokens[max(0, position - 4):position]
+        # "didn't" is tokenised as didn ' t: look at the joined shapes too
+        if any(t in _NEGATORS or t + "t" in _NEGATORS for t in before) or "n't" in "".join(before):
+            if group.valence < 0:
+                return None
+            return (-0.74 * group.valence, f"not {token}")
+    return (group.valence, token)
 
 
 def _split_top(pattern: str) -> list[str]:
@@ -123,12 +209,22 @@ def triggers_of(pattern: str) -> tuple[str, ...] | None:
     for alternative in _split_top(pattern):
         if alternative.startswith("(") and not alternative.startswith("(?"):
             end = _closing(alternative, 0)
-            if end < 0 or alternative[end + 1:end + 2] in _QUANTIFIERS | {"?"}:
+            if end < 0:
                 return None
             inner = triggers_of(alternative[1:end])
             if inner is None:
                 return None
-            found += inner
+            found += [t.strip() for t in inner]
+            if alternative[end + 1:end + 2] in ("?", "*"):  # optional start: what follows may start it
+                rest = triggers_of(alternative[end + 2:].lstrip())
+                if rest is None:
+                    return None
+                found += [t.strip() for t in rest]
+            elif alternative[end + 1:end + 2] == "{":
+                return None
+            continue
+        if alternative.startswith(("\\d", "[0-9", "[1-9", "[2-9")):  # tokens carry digits as 0
+            found.append("0")
             continue
         prefix = ""
         for i, ch in enumerate(alternative):
@@ -137,29 +233,85 @@ def triggers_of(pattern: str) -> tuple[str, ...] | None:
                     prefix = prefix[:-1]
                 break
             prefix += ch
-        if len(prefix.strip()) < 2:
+        symbol = len(prefix) == 1 and not prefix.isalnum() and not prefix.isspace()
+        if len(prefix.strip()) < 2 and not symbol:  # a lone emoji is a fine trigger
             return None
+        if symbol:
+            found.append(prefix)
+            continue
         found.append(prefix.lower())
-    return tuple(dict.fromkeys(" " + _NON_WORD.sub(" ", word).lstrip() for word in found))
+    cleaned = [_NON_WORD.sub(" ", word).strip() or word for word in found]
+    if any(not word for word in cleaned):
+        return None
+    return tuple(dict.fromkeys(cleaned))
+
+
+def _segments(alternative: str) -> list[str]:
+    """Parts of one alternative separated by top-level spaces ("(a|b) c? (d )?e" -> 4 parts)."""
+    parts, depth, start, i = [], 0, 0, 0
+    while i < len(alternative):
+        ch = alternative[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif ch == " " and depth == 0:
+            parts.append(alternative[start:i])
+            start = i + 1
+        i += 1
+    parts.append(alternative[start:])
+    return [part for part in parts if part]
+
+
+def required_words(alternative: str) -> tuple[frozenset[str], ...]:
+    """Index keys of the words after the first that one alternative cannot match without."""
+    required = []
+    for segment in _segments(alternative)[1:]:
+        if segment[-1] in "?*" or segment.endswith("}") or "[" in segment or "\\" in segment:
+            continue  # optional or not literal: no requirement
+        if segment[0] == "(" and _closing(segment, 0) != len(segment) - 1:
+            continue  # a group followed by more: keep it simple
+        found = triggers_of(segment)
+        if found:
+            required.append(frozenset(_index_key(word) for word in found))
+    return tuple(required)
 
 
 def _compile(path: Path) -> CareLayer:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     rules = []
+    words: dict[str, WordGroup] = {}
+    stems: dict[str, WordGroup] = {}
     for index, group in enumerate(data.get("groups") or []):
         try:
             valence = float(group["valence"])
             if not -4.0 <= valence <= 4.0:
                 raise ValueError(f"valence {valence} outside -4..4")
-            for source in group["patterns"]:
-                pattern = re.compile(rf"(?<!\w)(?:{source})(?!\w)", re.IGNORECASE)
-                rules.append(
-                    Rule(group["name"], valence, pattern, triggers_of(source),
-                         bool(group.get("unless_negated")))
-                )
+            if not group.get("patterns") and not group.get("words"):
+                raise ValueError("a group needs patterns or words")
+            word_group = WordGroup(group["name"], valence, bool(group.get("unless_negated")))
+            for word in group.get("words") or ():
+                word = str(word).strip().lower()
+                if not word or " " in word:
+                    raise ValueError(f"word {word!r}: one word each (phrases go in patterns)")
+                target, key = (stems, word[:-1]) if word.endswith("*") else (words, word)
+                if key in target and target[key] != word_group:
+                    raise ValueError(f"word {word!r} is in two groups")
+                target[key] = word_group
+            for source in group.get("patterns") or ():
+                re.compile(source)  # a clear error for the whole pattern first
+                for alternative in _split_top(source):  # one rule each: finer candidate choice
+                    pattern = re.compile(rf"(?<!\w)(?:{alternative})(?!\w)", re.IGNORECASE)
+                    rules.append(
+                        Rule(group["name"], valence, pattern, triggers_of(alternative),
+                             bool(group.get("unless_negated")), required_words(alternative))
+                    )
         except (KeyError, TypeError, ValueError, re.error) as error:
             raise ValueError(f"{path}: groups[{index}]: {error}") from None
-    return CareLayer(rules)
+    return CareLayer(rules, words, stems)
 
 
 @lru_cache(maxsize=None)

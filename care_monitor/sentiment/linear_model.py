@@ -20,6 +20,9 @@ MODEL_DIR = Path(__file__).resolve().parent / "models"
 MODEL_LANGUAGES = ("es", "fr", "de", "it", "pt", "ro", "vi")
 LABEL_EDGE = 0.05
 WORD_CACHE_SIZE = 50_000
+REASON_MIN_LEAN = 0.3  # a word is a reason when its weights lean at least this much
+# placeholders of features.normalise and retweet markers: never shown as reasons
+NOT_REASONS = frozenset({"user", "http", "https", "httpurl", "www", "rt"})
 
 
 @dataclass(frozen=True)
@@ -53,26 +56,40 @@ class LinearModel:
         self._weights: dict[str, list[float]] = model["weights"]
         self._intercept = model["intercept"]
         self._low, self._high = calibrate(model)
-        self._cache: dict[str, tuple[float, float, float, int]] = {}
+        self._cache: dict[str, tuple[float, float, float, int, float]] = {}
 
-    def score(self, text: str, max_reasons: int = 3) -> ModelScore:
-        """Same features and scaling as training: counts / sqrt(number of features)."""
-        toks = tokens(text)
+    def score(self, text: str, max_reasons: int = 3, toks: list[str] | None = None) -> ModelScore:
+        """Same features and scaling as training: counts / sqrt(number of features).
+
+        `toks` are `features.tokens(text)` when the caller already has them.
+        """
+        if toks is None:
+            toks = tokens(text)
         if not toks:
             return ModelScore(0.0, ())
-        weights = self._weights
+        get = self._weights.get
+        cache_get = self._cache.get
         neg = neu = pos = 0.0
-        count = 0
+        count = len(toks) - 1  # one bigram per adjacent pair
         hits = []
+        previous = None
         for tok in toks:
-            w_neg, w_neu, w_pos, n = self._word(tok)
-            neg, neu, pos, count = neg + w_neg, neu + w_neu, pos + w_pos, count + n
-            hits.append((w_pos - w_neg, tok))
-        for a, b in zip(toks, toks[1:]):
-            count += 1
-            w = weights.get(f"b:{a} {b}")
-            if w is not None:
-                neg, neu, pos = neg + w[0], neu + w[1], pos + w[2]
+            cached = cache_get(tok)
+            if cached is None:
+                cached = self._word(tok)
+            neg += cached[0]
+            neu += cached[1]
+            pos += cached[2]
+            count += cached[3]
+            if not -REASON_MIN_LEAN <= cached[4] <= REASON_MIN_LEAN:
+                hits.append((cached[4], tok))
+            if previous is not None:
+                w = get(f"b:{previous} {tok}")
+                if w is not None:
+                    neg += w[0]
+                    neu += w[1]
+                    pos += w[2]
+            previous = tok
         scale = 1.0 / math.sqrt(count)
         neg = self._intercept[0] + neg * scale
         neu = self._intercept[1] + neu * scale
@@ -81,21 +98,24 @@ class LinearModel:
         e_neg, e_neu, e_pos = math.exp(neg - top), math.exp(neu - top), math.exp(pos - top)
         raw = (e_pos - e_neg) / (e_neg + e_neu + e_pos)
         score = _map(raw, self._low, self._high)
-        return ModelScore(score, _reasons(hits, score, max_reasons))
+        return ModelScore(score, _reasons(hits, score, max_reasons) if hits else ())
 
-    def _word(self, tok: str) -> tuple[float, float, float, int]:
-        """Summed weights of one word's unigram and character n-grams (cached, bounded)."""
-        cached = self._cache.get(tok)
-        if cached is None:
-            feats = word_features(tok)
-            neg = neu = pos = 0.0
-            for feat in feats:
-                w = self._weights.get(feat)
-                if w is not None:
-                    neg, neu, pos = neg + w[0], neu + w[1], pos + w[2]
-            if len(self._cache) >= WORD_CACHE_SIZE:
-                self._cache.clear()  # keeps memory flat on endless streams
-            cached = self._cache[tok] = (neg, neu, pos, len(feats))
+    def clear_cache(self) -> None:
+        self._cache.clear()
+
+    def _word(self, tok: str) -> tuple[float, float, float, int, float]:
+        """Summed weights of one word's unigram and character n-grams, and their pos - neg
+        lean (cached, bounded)."""
+        feats = word_features(tok)
+        neg = neu = pos = 0.0
+        for feat in feats:
+            w = self._weights.get(feat)
+            if w is not None:
+                neg, neu, pos = neg + w[0], neu + w[1], pos + w[2]
+        if len(self._cache) >= WORD_CACHE_SIZE:
+            self._cache.clear()  # keeps memory flat on endless streams
+        lean = pos - neg if len(tok) >= 3 and tok.isalpha() and tok not in NOT_REASONS else 0.0
+        cached = self._cache[tok] = (neg, neu, pos, len(feats), lean)
         return cached
 
 
@@ -104,10 +124,7 @@ def _reasons(hits: list[tuple[float, str]], score: float, limit: int) -> tuple[s
     if abs(score) < LABEL_EDGE:
         return ()
     sign = 1.0 if score > 0 else -1.0
-    words = sorted(
-        ((sign * w, tok) for w, tok in hits if sign * w > 0.3 and len(tok) >= 3 and tok.isalpha()),
-        reverse=True,
-    )
+    words = sorted(((sign * w, tok) for w, tok in hits if sign * w > 0), reverse=True)
     return tuple(dict.fromkeys(tok for _, tok in words))[:limit]
 
 

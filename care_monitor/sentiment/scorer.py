@@ -14,8 +14,10 @@ import re
 from collections.abc import Iterable
 
 from care_monitor.sentiment.care_layer import load_care_layer
+from care_monitor.sentiment.features import tokens as tokenise
 from care_monitor.sentiment.language import detect_language
 from care_monitor.sentiment.linear_model import MODEL_LANGUAGES, load_model
+from care_monitor.sentiment.result import SentimentResult
 
 NEGATIVE_THRESHOLD = -0.05
 POSITIVE_THRESHOLD = 0.05
@@ -27,7 +29,6 @@ MAX_REASONS = 4
 MODEL_MAX_VALENCE = 2.5
 RATING_VALENCE = {1: -3.0, 2: -2.0, 3: 0.0, 4: 1.0, 5: 1.5}
 _WORD = re.compile(r"[\w']+|[^\w\s]", re.UNICODE)
-_STRIP = ".,!?;:\"()[]{}*"
 
 
 def label_for(score: float) -> str:
@@ -82,9 +83,7 @@ class Scorer:
         brand: str | None = None,
         language: str | None = None,
         rating: int | None = None,
-    ):
-        from care_monitor.sentiment import SentimentResult
-
+    ) -> SentimentResult:
         if rating is not None and rating not in RATING_VALENCE:
             raise ValueError(f"rating must be 1..5, not {rating!r}")
         text = text or ""
@@ -93,13 +92,14 @@ class Scorer:
             valence = RATING_VALENCE.get(rating, 0.0) if rating is not None else 0.0
             score = round(normalise(valence), 4)
             return SentimentResult(label_for(score), score, lang, _leaning([], score, valence, rating))
-        lang = detect_language(text, hint=language)
+        toks = tokenise(text)  # once, shared by language id, the model and the care layer
+        lang = detect_language(text, hint=language, tokens=toks)
         key = brand.lower() if brand else None
         model = load_model(lang) if lang in MODEL_LANGUAGES else None
         # reasons are (valence, text); only those leaning like the final score are kept
         reasons: list[tuple[float, str]] = []
         if model is not None:
-            result = model.score(text)
+            result = model.score(text, toks=toks)
             valence = max(-MODEL_MAX_VALENCE, min(MODEL_MAX_VALENCE, to_valence(result.score)))
             reasons += [(result.score, r) for r in result.reasons]
             valence += self._brand_word_valence(key, text, reasons)
@@ -108,7 +108,7 @@ class Scorer:
             analyzer = self._brand_vaders.get(key, self._vader)
             valence = to_valence(analyzer.polarity_scores(text)["compound"])
         care = load_care_layer(lang if model is not None or lang == "en" else "en")
-        for group_valence, reason in care.evaluate(text).matches:
+        for group_valence, reason in care.evaluate(text, toks).matches:
             valence += group_valence
             reasons.append((group_valence, reason))
         for pattern, phrase, phrase_valence in self._brand_phrases.get(key, ()):
@@ -118,21 +118,22 @@ class Scorer:
         rating_valence = RATING_VALENCE.get(rating, 0.0) if rating is not None else 0.0
         valence += rating_valence
         score = round(normalise(valence), 4)
-        if analyzer is not None:
-            reasons += self._lexicon_reasons(text, analyzer.lexicon)
+        if analyzer is not None and abs(score) >= POSITIVE_THRESHOLD:
+            reasons += self._lexicon_reasons(toks, analyzer.lexicon)
         return SentimentResult(label_for(score), score, lang, _leaning(reasons, score, rating_valence, rating))
 
     def score_many(self, texts: Iterable[str], **kwargs):
         return [self.score(text, **kwargs) for text in texts]
 
-    def _lexicon_reasons(self, text: str, lexicon: dict[str, float]) -> list[tuple[float, str]]:
+    def _lexicon_reasons(self, toks: list[str], lexicon: dict[str, float]) -> list[tuple[float, str]]:
+        """VADER lexicon words of the text (flipped after a negation), as reasons."""
         found: list[tuple[float, str]] = []
-        words = [w.strip(_STRIP).lower() for w in text.split()]
-        for i, word in enumerate(words):
+        for i, word in enumerate(toks):
             valence = lexicon.get(word)
             if valence is None or abs(valence) < 1.0:
                 continue
-            if any(w in self._negate or w.endswith("n't") for w in words[max(0, i - 3):i]):
+            # "didn't" is tokenised as didn ' t: a lone "t" is the tail of a negation
+            if any(w in self._negate or w == "t" for w in toks[max(0, i - 5):i]):
                 valence, word = -0.74 * valence, f"not {word}"
             found.append((valence, word))
         return found
