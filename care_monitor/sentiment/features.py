@@ -13,7 +13,7 @@ CHAR_NGRAMS = (3, 4)
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _HANDLE = re.compile(r"@\w+")
 _DIGITS = re.compile(r"\d+")
-_REPEAT = re.compile(r"(.)\1{2,}")
+_REPEAT = re.compile(r"(.)\1\1\1+")  # 4+ repeats (3 stay as they are)
 # words (letters incl. accents and Vietnamese diacritics), or single non-space symbols (emoji, !, ?)
 _TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 

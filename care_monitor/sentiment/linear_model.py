@@ -56,7 +56,13 @@ class LinearModel:
         self._weights: dict[str, list[float]] = model["weights"]
         self._intercept = model["intercept"]
         self._low, self._high = calibrate(model)
-        self._cache: dict[str, tuple[float, float, float, int, float]] = {}
+        # bigram "b:a b" weights as {a: {b: weights}}: a pair is two look-ups, no string built
+        self._bigrams: dict[str, dict[str, list[float]]] = {}
+        for feature, weights in self._weights.items():
+            if feature.startswith("b:"):
+                first, _, second = feature[2:].partition(" ")
+                self._bigrams.setdefault(first, {})[second] = weights
+        self._cache: dict[str, tuple] = {}
 
     def score(self, text: str, max_reasons: int = 3, toks: list[str] | None = None) -> ModelScore:
         """Same features and scaling as training: counts / sqrt(number of features).
@@ -67,29 +73,29 @@ class LinearModel:
             toks = tokens(text)
         if not toks:
             return ModelScore(0.0, ())
-        get = self._weights.get
         cache_get = self._cache.get
         neg = neu = pos = 0.0
         count = len(toks) - 1  # one bigram per adjacent pair
         hits = []
-        previous = None
+        following = None  # bigram weights of the previous token's pairs
         for tok in toks:
             cached = cache_get(tok)
             if cached is None:
                 cached = self._word(tok)
-            neg += cached[0]
-            neu += cached[1]
-            pos += cached[2]
-            count += cached[3]
-            if not -REASON_MIN_LEAN <= cached[4] <= REASON_MIN_LEAN:
-                hits.append((cached[4], tok))
-            if previous is not None:
-                w = get(f"b:{previous} {tok}")
+            w_neg, w_neu, w_pos, n, lean, pairs = cached
+            neg += w_neg
+            neu += w_neu
+            pos += w_pos
+            count += n
+            if lean:
+                hits.append((lean, tok))
+            if following is not None:
+                w = following.get(tok)
                 if w is not None:
                     neg += w[0]
                     neu += w[1]
                     pos += w[2]
-            previous = tok
+            following = pairs
         scale = 1.0 / math.sqrt(count)
         neg = self._intercept[0] + neg * scale
         neu = self._intercept[1] + neu * scale
@@ -103,9 +109,9 @@ class LinearModel:
     def clear_cache(self) -> None:
         self._cache.clear()
 
-    def _word(self, tok: str) -> tuple[float, float, float, int, float]:
-        """Summed weights of one word's unigram and character n-grams, and their pos - neg
-        lean (cached, bounded)."""
+    def _word(self, tok: str) -> tuple:
+        """Summed weights of one word's unigram and character n-grams, its pos - neg lean
+        (0 when weak) and its bigram weights as first word (cached, bounded)."""
         feats = word_features(tok)
         neg = neu = pos = 0.0
         for feat in feats:
@@ -115,7 +121,9 @@ class LinearModel:
         if len(self._cache) >= WORD_CACHE_SIZE:
             self._cache.clear()  # keeps memory flat on endless streams
         lean = pos - neg if len(tok) >= 3 and tok.isalpha() and tok not in NOT_REASONS else 0.0
-        cached = self._cache[tok] = (neg, neu, pos, len(feats), lean)
+        if -REASON_MIN_LEAN <= lean <= REASON_MIN_LEAN:
+            lean = 0.0  # too weak to be named as a reason
+        cached = self._cache[tok] = (neg, neu, pos, len(feats), lean, self._bigrams.get(tok))
         return cached
 
 
