@@ -43,7 +43,7 @@ _META = set("()[]{}?*+|.\\^$")
 _QUANTIFIERS = set("?*{")
 MAX_REASON_CHARS = 30
 TOKEN_CACHE_SIZE = 50_000
-_NOTHING = ()  # cached: the token triggers no rule and is no lexicon word
+_UNSEEN = object()  # not in the token cache yet
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ class CareLayer:
         self._words = words or {}
         self._stems = stems or {}
         self._stem_lengths = sorted({len(stem) for stem in self._stems})
-        self._token_cache: dict[str, tuple] = {}
+        self._token_cache: dict[str, WordGroup | None] = {}
         # first three letters of each trigger word -> rules to try; a text's words pick candidates
         self._always = [i for i, rule in enumerate(rules) if rule.triggers is None]
         self._index: dict[str, list[int]] = {}
@@ -104,61 +104,62 @@ class CareLayer:
         if tokens is None:
             tokens = features.tokens(text)
         matches: list[tuple[float, str]] = []
+        if self._words or self._stems:
+            lookup = self._token_cache.get
+            for position, token in enumerate(tokens):
+                word_group = lookup(token, _UNSEEN)
+                if word_group is _UNSEEN:
+                    word_group = self._cached_word_group(token)
+                if word_group is not None:
+                    match = _word_match(word_group, token, tokens, position)
+                    if match is not None:
+                        matches.append(match)
+        keys = {token[:3] for token in tokens}
         candidates = set(self._always)
-        lookup = self._token_cache.get
-        for position, token in enumerate(tokens):
-            found = lookup(token)
-            if found is None:
-                found = self._token_info(token)
-            if found is _NOTHING:
-                continue
-            rule_numbers, word_group = found
-            if rule_numbers:
-                candidates.update(rule_numbers)
-            if word_group is not None:
-                match = _word_match(word_group, token, tokens, position)
-                if match is not None:
-                    matches.append(match)
+        index = self._index
+        for key in keys:
+            hits = index.get(key)
+            if hits:
+                candidates.update(hits)
         if not candidates:
             return CareEvidence(tuple(matches))
-        keys = {token[:3] for token in tokens}
         text = text.lower()  # patterns are lower case: no IGNORECASE, which is slower
         taken: dict[str, list[tuple[int, int]]] = {}  # group -> spans already matched
         for number in sorted(candidates):
             rule = self.rules[number]
-            if rule.required and any(keys.isdisjoint(needed) for needed in rule.required):
-                continue
-            for match in _word_matches(rule.pattern, text):
-                start, end = match.span()
-                spans = taken.setdefault(rule.group, [])
-                if any(start < e and s < end for s, e in spans):
-                    continue  # two phrasings of one group matching the same words count once
-                spans.append((start, end))
-                reason = match.group(0).strip().lower()
-                valence = rule.valence
-                if rule.unless_negated and _NEGATION_BEFORE.search(
-                    text, max(0, start - _NEGATION_WINDOW), start
-                ):
-                    if valence < 0:  # "not delayed" is no complaint
-                        continue
-                    valence, reason = -0.74 * valence, f"not {reason}"  # VADER's negation factor
-                if len(reason) > MAX_REASON_CHARS:  # a whole question: name the rule instead
-                    reason = rule.group
-                matches.append((valence, reason))
+            for needed in rule.required:
+                if keys.isdisjoint(needed):
+                    break  # a word the rule cannot match without is missing: skip the regex
+            else:
+                for match in _word_matches(rule.pattern, text):
+                    start, end = match.span()
+                    spans = taken.setdefault(rule.group, [])
+                    if any(start < e and s < end for s, e in spans):
+                        continue  # two phrasings of one group matching the same words count once
+                    spans.append((start, end))
+                    reason = match.group(0).strip().lower()
+                    valence = rule.valence
+                    if rule.unless_negated and _NEGATION_BEFORE.search(
+                        text, max(0, start - _NEGATION_WINDOW), start
+                    ):
+                        if valence < 0:  # "not delayed" is no complaint
+                            continue
+                        valence, reason = -0.74 * valence, f"not {reason}"  # VADER's negation factor
+                    if len(reason) > MAX_REASON_CHARS:  # a whole question: name the rule instead
+                        reason = rule.group
+                    matches.append((valence, reason))
         return CareEvidence(tuple(matches))
 
     def clear_cache(self) -> None:
         self._token_cache.clear()
 
-    def _token_info(self, token: str) -> tuple:
-        """(rules the token may trigger, its lexicon group), cached per token (bounded)."""
-        rule_numbers = self._index.get(token[:3])
+    def _cached_word_group(self, token: str) -> WordGroup | None:
+        """The token's lexicon group (stems make this more than a look-up), cached (bounded)."""
         word_group = self._word_group(token)
-        found = (rule_numbers, word_group) if rule_numbers or word_group is not None else _NOTHING
         if len(self._token_cache) >= TOKEN_CACHE_SIZE:
             self._token_cache.clear()  # keeps memory flat on endless streams
-        self._token_cache[token] = found
-        return found
+        self._token_cache[token] = word_group
+        return word_group
 
     def _word_group(self, token: str) -> WordGroup | None:
         found = self._words.get(token)

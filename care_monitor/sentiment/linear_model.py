@@ -73,29 +73,21 @@ class LinearModel:
             toks = tokens(text)
         if not toks:
             return ModelScore(0.0, ())
-        cache_get = self._cache.get
-        neg = neu = pos = 0.0
-        count = len(toks) - 1  # one bigram per adjacent pair
-        hits = []
-        following = None  # bigram weights of the previous token's pairs
-        for tok in toks:
-            cached = cache_get(tok)
-            if cached is None:
-                cached = self._word(tok)
-            w_neg, w_neu, w_pos, n, lean, pairs = cached
-            neg += w_neg
-            neu += w_neu
-            pos += w_pos
-            count += n
-            if lean:
-                hits.append((lean, tok))
+        # one cached row per token, summed column-wise (map/zip/sum run in C)
+        rows = list(map(self._cache.get, toks))
+        if None in rows:
+            rows = [row if row is not None else self._word(tok) for row, tok in zip(rows, toks)]
+        w_neg, w_neu, w_pos, n, lean, pairs = zip(*rows)
+        neg, neu, pos = sum(w_neg), sum(w_neu), sum(w_pos)
+        count = sum(n) + len(toks) - 1  # one bigram feature per adjacent pair
+        for following, tok in zip(pairs, toks[1:]):
             if following is not None:
                 w = following.get(tok)
                 if w is not None:
                     neg += w[0]
                     neu += w[1]
                     pos += w[2]
-            following = pairs
+        hits = [(value, tok) for value, tok in zip(lean, toks) if value]
         scale = 1.0 / math.sqrt(count)
         neg = self._intercept[0] + neg * scale
         neu = self._intercept[1] + neu * scale

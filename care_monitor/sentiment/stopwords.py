@@ -14,19 +14,38 @@ from __future__ import annotations
 STOPWORDS: dict[str, str] = {
     "en": "the and you your my for of with this that was are have but just what they will has "
           "been from why how when would there their about it is we not get can be at all if or "
-          "out up our been only any who did does don didn isn can't",
-    "es": "el los las y por una pero muy está del más hay eso esto usted ustedes también "
-          "nada todos cuando donde ahora hoy estoy tengo mejor bien gracias",
-    "pt": "não os um com muito é do da dos das em eu você isso esse essa tem mas ao foi já pra "
-          "vc nao tá estou ela ele seu sua meu minha mesmo nada quando hoje agora obrigado",
+          "out up our only any who did does don didn isn to he she her his him them were had "
+          "than then some more very really know like one now good see going want got need "
+          "people think make today thanks thank please after over because which where here "
+          "much too well being into could should im dont cant",
+    "es": "el los las y por una pero muy del más hay eso esto usted ustedes también todos "
+          "cuando donde ahora hoy estoy tengo gracias yo su sus han hemos qué cómo aquí día vez "
+          "sin sobre hasta desde mucho mucha siempre algo alguien nadie otro otra cada bueno "
+          "buena años mismo sí voy vamos eres tiene hace hacer puede",
+    "pt": "não os um com muito é do da dos das em eu você vocês isso esse essa tem mas ao foi já "
+          "pra pro vc nao tá tô né estou ela ele seu sua meu minha mesmo hoje obrigado são "
+          "estão agora aqui então quem onde ainda depois nós dele dela isto fazer vai vou coisa "
+          "coisas tudo muita",
     "it": "il di che è per sono gli della delle dei questo questa anche ho hai io perché più "
-          "cosa sempre nel nella alla mio tuo suo ci come oggi ancora tutto tutti fatto",
-    "fr": "les et est des une pas je vous nous qui dans sur pour au ce avec très on elle sont "
-          "mon mes cette ça suis été aussi leur fait tout rien",
+          "cosa sempre nel nella alla mio tuo suo ci come oggi ancora tutto tutti fatto sei "
+          "siamo stato stata essere fare fa detto ogni dopo prima poi però quanto quello quella "
+          "quelli niente nulla qualcuno qualcosa adesso domani vuoi voglio può devo hanno "
+          "abbiamo noi voi loro lui lei nostro vostro degli dello dalla dal sul sulla agli alle "
+          "negli tra fra molto troppo",
+    "fr": "les et est des une pas je vous nous qui dans sur pour avec très on elle sont mon mes "
+          "cette ça suis été aussi leur fait tout rien j qu avoir être faire peut veux ils votre "
+          "vos notre encore toujours jamais déjà trop merci bonjour quoi comme ont avez aux "
+          "chez sans vraiment alors donc oui",
     "de": "der die das und ist nicht ich du sie zu mit den dem ein eine auf für von auch sich "
-          "wie noch schon aber bei mir mich wir hat haben sind nur kein keine dass oder wenn",
+          "wie noch schon aber bei mir mich wir hat haben sind nur kein keine dass oder wenn ja "
+          "nein doch mal man ihm ihn uns euch sein seine mein meine dein deine heute jetzt "
+          "immer wieder sehr viel mehr kann muss wird werden wurde gibt geht habe hab bin bist "
+          "einen einem einer vom zum zur beim über nach gegen ohne weil warum wer wo dann denn "
+          "danke gut",
     "ro": "și în cu pe că este sunt din pentru să care fost foarte doar această asta dar lui "
-          "acest mai fi nici cum după sau ele noi voi",
+          "acest fi nici cum după sau ele noi voi nu acum aici bine mult multe nimic nimeni "
+          "prin despre fără până unde când cand suntem ești era avea poate trebuie vreau eu ea "
+          "lor meu mea iar deci însă încă mereu niciodată azi astăzi mâine",
     "vi": "không của và là có được cho này với các những một người đã thì mà tôi bạn rất quá "
           "mình nhưng vẫn làm gì",
 }
@@ -45,20 +64,16 @@ MIN_SHARE = 0.10  # ... making up at least this share of the words
 
 def guess(tokens: list[str]) -> str | None:
     """The language whose function words clearly dominate `tokens`, else None."""
-    counts: dict[str, int] = {}
-    words = 0
-    get = WORD_LANGUAGE.get
-    for token in tokens:
-        if token.isalpha():
-            words += 1
-            language = get(token)
-            if language is not None:
-                counts[language] = counts.get(language, 0) + 1
-    if not counts:
+    found = list(filter(None, map(WORD_LANGUAGE.get, tokens)))  # C loops, no Python one
+    if len(found) < MIN_HITS:
         return None
-    ranked = sorted(counts.values(), reverse=True)
-    best = max(counts, key=counts.get)
-    runner_up = ranked[1] if len(ranked) > 1 else 0
-    if ranked[0] >= MIN_HITS and ranked[0] >= MIN_LEAD * runner_up and ranked[0] >= MIN_SHARE * words:
-        return best
-    return None
+    counts: dict[str, int] = {}
+    for language in found:
+        counts[language] = counts.get(language, 0) + 1
+    ranked = sorted(counts.items(), key=lambda item: -item[1])
+    best, hits = ranked[0]
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0
+    if hits < MIN_HITS or hits < MIN_LEAD * runner_up:
+        return None
+    words = sum(map(str.isalpha, tokens))
+    return best if hits >= MIN_SHARE * words else None
