@@ -13,6 +13,7 @@ match adds its group's valence (VADER units); the matched text becomes a reason.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ _QUANTIFIERS = set("?*{")
 MAX_REASON_CHARS = 30
 TOKEN_CACHE_SIZE = 50_000
 _UNSEEN = object()  # not in the token cache yet
+_FIRST_THREE = operator.itemgetter(slice(0, 3))  # token -> index key, applied in C
 
 
 @dataclass(frozen=True)
@@ -114,13 +116,11 @@ class CareLayer:
                     match = _word_match(word_group, token, tokens, position)
                     if match is not None:
                         matches.append(match)
-        keys = {token[:3] for token in tokens}
+        keys = set(map(_FIRST_THREE, tokens))
         candidates = set(self._always)
         index = self._index
-        for key in keys:
-            hits = index.get(key)
-            if hits:
-                candidates.update(hits)
+        for key in keys.intersection(index):  # set operations in C: only keys that trigger
+            candidates.update(index[key])
         if not candidates:
             return CareEvidence(tuple(matches))
         text = text.lower()  # patterns are lower case: no IGNORECASE, which is slower

@@ -12,8 +12,8 @@ from functools import lru_cache
 CHAR_NGRAMS = (3, 4)
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _HANDLE = re.compile(r"@\w+")
-_DIGITS = re.compile(r"\d+")
-_REPEAT = re.compile(r"(.)\1\1\1+")  # 4+ repeats (3 stay as they are)
+# one pass for both: digit runs, and characters repeated 4+ times (3 stay as they are)
+_DIGITS_OR_REPEATS = re.compile(r"\d+|(.)\1\1\1+")
 # words (letters incl. accents and Vietnamese diacritics), or single non-space symbols (emoji, !, ?)
 _TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 
@@ -24,8 +24,13 @@ def normalise(text: str) -> str:
         text = _URL.sub(" httpurl ", text)
     if "@" in text:
         text = _HANDLE.sub(" @user ", text)
-    text = _DIGITS.sub("0", text)
-    return _REPEAT.sub(r"\1\1\1", text)
+    return _DIGITS_OR_REPEATS.sub(_shorten, text)
+
+
+def _shorten(match: re.Match[str]) -> str:
+    """A run of digits -> "0"; a character repeated 4+ times -> 3 times ("sooooo" -> "sooo")."""
+    repeated = match.group(1)
+    return "0" if repeated is None else repeated * 3
 
 
 def tokens(text: str) -> list[str]:

@@ -9,6 +9,7 @@ weigh on the same scale.
 from __future__ import annotations
 
 import copy
+import itertools
 import math
 import re
 from collections.abc import Iterable
@@ -128,9 +129,10 @@ class Scorer:
     def _lexicon_reasons(self, toks: list[str], lexicon: dict[str, float]) -> list[tuple[float, str]]:
         """VADER lexicon words of the text (flipped after a negation), as reasons."""
         found: list[tuple[float, str]] = []
-        for i, word in enumerate(toks):
-            valence = lexicon.get(word)
-            if valence is None or abs(valence) < 1.0:
+        valences = list(map(lexicon.get, toks))
+        for i in itertools.compress(range(len(toks)), valences):  # lexicon words only, in C
+            word, valence = toks[i], valences[i]
+            if abs(valence) < 1.0:
                 continue
             # "didn't" is tokenised as didn ' t: a lone "t" is the tail of a negation
             if any(w in self._negate or w == "t" for w in toks[max(0, i - 5):i]):
