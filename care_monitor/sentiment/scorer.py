@@ -55,6 +55,14 @@ class Scorer:
 
         self._negate = frozenset(NEGATE)
         self._vader = SentimentIntensityAnalyzer()
+        # VADER's emoticons (":)", ":(", "<3", ":p" ...) mean the same in every language: the
+        # trained models only know those their few thousand training posts happened to hold
+        self._emoticons = {
+            word: valence for word, valence in self._vader.lexicon.items()
+            if " " not in word and sum(ch.isalpha() for ch in word) <= 2
+            and not word.isalnum() and abs(valence) >= 0.5
+        }
+        self._emoticon_set = frozenset(self._emoticons)
         self._brand_words: dict[str, dict[str, float]] = {}
         self._brand_phrases: dict[str, list[tuple[re.Pattern[str], str, float]]] = {}
         self._brand_vaders = {}
@@ -104,6 +112,7 @@ class Scorer:
             valence = max(-MODEL_MAX_VALENCE, min(MODEL_MAX_VALENCE, to_valence(result.score)))
             reasons += [(result.score, r) for r in result.reasons]
             valence += self._brand_word_valence(key, text, reasons)
+            valence += self._emoticon_valence(text, reasons)
             analyzer = None
         else:
             analyzer = self._brand_vaders.get(key, self._vader)
@@ -139,6 +148,15 @@ class Scorer:
                 valence, word = -0.74 * valence, f"not {word}"
             found.append((valence, word))
         return found
+
+    def _emoticon_valence(self, text: str, reasons: list[tuple[float, str]]) -> float:
+        """Valence of VADER's emoticons in a text scored by a trained model (each counted once)."""
+        found = self._emoticon_set.intersection(text.split())
+        total = 0.0
+        for emoticon in found:
+            total += self._emoticons[emoticon]
+            reasons.append((self._emoticons[emoticon], emoticon))
+        return total
 
     def _brand_word_valence(
         self, brand: str | None, text: str, reasons: list[tuple[float, str]]
