@@ -41,6 +41,7 @@ test: $(STAMP) system-deps
 run: $(STAMP) care_monitor.yml
 	-@bash scripts/install-system-deps.sh || echo "without Chromium, weekly reports are HTML/JSON only (no PDF)"
 	$(BIN)/care-monitor db upgrade
+	-$(BIN)/care-monitor sources check
 	bash scripts/run-airflow.sh
 
 demo: $(STAMP) system-deps

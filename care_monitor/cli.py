@@ -196,6 +196,29 @@ def sources_status(
     console.print(render_status_table(rows, window=span))
 
 
+@sources_app.command("check")
+def sources_check(ctx: typer.Context) -> None:
+    """Can each source be reached? One request per source, no retries, nothing stored."""
+    from care_monitor.pipeline import Pipeline
+
+    config = _state(ctx).config()
+    pipeline = Pipeline(config, storage=None)  # type: ignore[arg-type]  # checking stores nothing
+    table = Table(title="Source check", title_justify="left")
+    for column in ("source", "type", "result", "detail"):
+        table.add_column(column, overflow="fold")
+    failures = 0
+    for source in config.sources:
+        if not source.enabled:
+            continue
+        result = pipeline.check_source(source.name)
+        failures += not result.ok
+        table.add_row(escape(source.name), source.type,
+                      "[green]reachable[/]" if result.ok else "[red]failed[/]", escape(result.detail))
+    console.print(table)
+    if failures:
+        raise typer.Exit(1)
+
+
 @sources_app.command("list")
 def sources_list(ctx: typer.Context) -> None:
     """The configured sources, their streams and poll intervals."""
@@ -356,7 +379,10 @@ def main() -> None:
     import click
 
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click returns (not raises) the code of a `typer.Exit`.
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except click.ClickException as error:

@@ -42,6 +42,13 @@ class StreamOutcome:
     error: str | None = None
 
 
+@dataclass(frozen=True)
+class CheckResult:
+    source: str
+    ok: bool
+    detail: str
+
+
 @dataclass
 class PollReport:
     outcomes: list[StreamOutcome] = field(default_factory=list)
@@ -92,9 +99,21 @@ class Pipeline:
 
     # --- composition ----------------------------------------------------------------
 
-    def build_source(self, source_config: SourceConfig) -> Source:
-        client = HttpClient(source_config.name, timeout=source_config.timeout, sleep=self._sleep)
-        return source_class(source_config.type)(source_config, client)
+    def build_source(self, source_config: SourceConfig, **client_options) -> Source:
+        options = {"timeout": source_config.timeout, "sleep": self._sleep, **client_options}
+        return source_class(source_config.type)(source_config, HttpClient(source_config.name, **options))
+
+    def check_source(self, name: str) -> CheckResult:
+        """Fetch and parse the first page of a source's first stream, once, storing nothing."""
+        source_config = self.config.source(name)
+        try:
+            source = self.build_source(source_config, max_retries=0, timeout=min(source_config.timeout, 10))
+            stream = source.streams()[0]
+            request = source.first_request(stream, None)
+            records = source.parse_page(stream, source.client.get(source.authenticate(request)))
+        except (SourceError, ValueError, KeyError, TypeError) as error:
+            return CheckResult(name, ok=False, detail=str(error))
+        return CheckResult(name, ok=True, detail=f"{stream}: {len(records)} records on the first page")
 
     def poll(
         self,

@@ -114,3 +114,15 @@ def test_unknown_source_is_named(live_config):
     done = run("--config", str(path), "poll", "--source", "nope")
     assert done.returncode == 2
     assert "no source named 'nope' (configured: hn)" in done.stderr
+
+
+def test_sources_check_reports_reachable_and_failing_sources(live_config, tmp_path):
+    path, _ = live_config
+    config = yaml.safe_load(path.read_text())
+    config["sources"].append({"name": "gone", "type": "rss", "params": {"feeds": ["http://127.0.0.1:9/feed.xml"]}})
+    path.write_text(yaml.safe_dump(config))
+    done = run("--config", str(path), "sources", "check")
+    assert done.returncode == 1
+    assert "reachable" in done.stdout and "nordwind: " in done.stdout
+    assert "failed" in done.stdout and "gone: GET http://127.0.0.1:9/feed.xml failed after 1 attempts" in done.stdout
+    assert not Path(yaml.safe_load(path.read_text())["database_url"].removeprefix("sqlite:///")).exists()
