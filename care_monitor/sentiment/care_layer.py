@@ -1,7 +1,8 @@
 """Customer-care rules loaded from versioned data files (care/<language>.yaml).
 
 A group holds `patterns` (regular expressions for phrases), `words` (single words; `stem*`
-matches any word starting with the stem), or both.
+matches any word starting with the stem), or both; `requires` (lists of words, one of each
+list must occur) lets a pattern that no literal word starts skip texts cheaply.
 
 Every pattern is compiled on its own (case-insensitive, on word boundaries).  A pattern only
 runs when the text has a token starting like one of the literal words the pattern must start
@@ -342,6 +343,12 @@ def _compile(path: Path) -> CareLayer:
             if not group.get("patterns") and not group.get("words"):
                 raise ValueError("a group needs patterns or words")
             word_group = WordGroup(group["name"], valence, bool(group.get("unless_negated")))
+            # optional `requires`: lists of words, one word of each list must be in the text
+            # (a cheap token check before the group's regexes run; the regex itself decides)
+            requires = tuple(
+                frozenset(_index_key(str(word).lower()) for word in words)
+                for words in group.get("requires") or ()
+            )
             for word in group.get("words") or ():
                 word = str(word).strip().lower()
                 if not word or " " in word:
@@ -359,7 +366,8 @@ def _compile(path: Path) -> CareLayer:
                     pattern = re.compile(rf"(?:{alternative})(?!\w)")
                     rules.append(
                         Rule(group["name"], valence, pattern, triggers_of(alternative),
-                             bool(group.get("unless_negated")), required_words(alternative))
+                             bool(group.get("unless_negated")),
+                             required_words(alternative) + requires)
                     )
         except (KeyError, TypeError, ValueError, re.error) as error:
             raise ValueError(f"{path}: groups[{index}]: {error}") from None

@@ -45,3 +45,13 @@ def test_mixed_language_post_is_dominant_language_or_unknown():
 
 def test_broken_surrogates_do_not_crash():
     assert detect_language("\ud83d my order never arrived and nobody answers") == "en"
+
+
+def test_function_words_decide_without_the_detectors():
+    from care_monitor.sentiment.features import tokens
+    from care_monitor.sentiment.stopwords import guess
+
+    assert guess(tokens("the parcel was not there and you did not call")) == "en"
+    assert guess(tokens("il pacco non è arrivato e nessuno risponde per questo")) == "it"
+    assert guess(tokens("ok")) is None  # too few function words: the detectors decide
+    assert guess(tokens("thanks! muchas gracias por todo")) is None or guess(tokens("thanks! muchas gracias por todo")) == "es"

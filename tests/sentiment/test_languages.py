@@ -56,3 +56,18 @@ def test_emoji_only_post(scorer):
     result = scorer.score("😡😡😡")
     assert result.language == "und"
     assert result.label == "negative"
+
+
+def test_emoticons_count_in_model_languages(scorer):
+    plain = scorer.score("il treno arriva alle nove domani mattina")
+    happy = scorer.score("il treno arriva alle nove domani mattina :)")
+    sad = scorer.score("il treno arriva alle nove domani mattina :(")
+    assert happy.language == sad.language == "it"
+    assert sad.score < plain.score < happy.score
+    assert ":)" in happy.reasons
+
+
+def test_italian_and_portuguese_lexicon_words_drive_the_label(scorer):
+    assert scorer.score("che schifo, sono proprio deluso da tutto questo").label == "negative"
+    assert scorer.score("que vergonha, estou muito decepcionado com isso").label == "negative"
+    assert scorer.score("il film non è affatto male, anzi").label != "negative"
