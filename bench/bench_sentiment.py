@@ -16,6 +16,7 @@ long-running stream: common words cached, the set's own rarer words not.
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from dataclasses import dataclass
@@ -70,10 +71,10 @@ def datasets() -> list[tuple[str, str, list[tuple[str, str]]]]:
     return sets
 
 
-def warmup_texts() -> list[str]:
+def warmup_texts(rows: int) -> list[str]:
     texts = []
     for language in ("en", *MODEL_LANGUAGES):
-        texts += [text for _, text in train_rows(language)[:WARMUP_ROWS]]
+        texts += [text for _, text in train_rows(language)[:rows]]
     return texts
 
 
@@ -108,6 +109,11 @@ def best_seconds(vader, scorer, texts: list[str], warmup: list[str]) -> tuple[fl
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--warmup-rows", type=int, default=WARMUP_ROWS,
+                        help="training rows per language scored before each timed run of ours "
+                             f"(default {WARMUP_ROWS}; more = a longer-running stream)")
+    args = parser.parse_args()
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     vader = SentimentIntensityAnalyzer()
@@ -115,7 +121,7 @@ def main() -> None:
     for language in MODEL_LANGUAGES:  # load everything before timing
         load_model(language)
     scorer.score("warm up the language detector")
-    warmup = warmup_texts()
+    warmup = warmup_texts(args.warmup_rows)
     header = (
         f"{'set':46} {'lang':4} {'items':>5} | {'method':6} {'neg R':>6} {'neg P':>6} "
         f"{'macroF1':>7} {'texts/s':>8} | {'lang ok':>7}"

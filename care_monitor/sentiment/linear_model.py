@@ -105,11 +105,12 @@ class LinearModel:
         """Summed weights of one word's unigram and character n-grams, its pos - neg lean
         (0 when weak) and its bigram weights as first word (cached, bounded)."""
         feats = word_features(tok)
-        neg = neu = pos = 0.0
-        for feat in feats:
-            w = self._weights.get(feat)
-            if w is not None:
-                neg, neu, pos = neg + w[0], neu + w[1], pos + w[2]
+        found = [w for w in map(self._weights.get, feats) if w is not None]
+        if found:
+            w_neg, w_neu, w_pos = zip(*found)
+            neg, neu, pos = sum(w_neg), sum(w_neu), sum(w_pos)
+        else:
+            neg = neu = pos = 0.0
         if len(self._cache) >= WORD_CACHE_SIZE:
             self._cache.clear()  # keeps memory flat on endless streams
         lean = pos - neg if len(tok) >= 3 and tok.isalpha() and tok not in NOT_REASONS else 0.0
