@@ -54,4 +54,4 @@ def test_function_words_decide_without_the_detectors():
     assert guess(tokens("the parcel was not there and you did not call")) == "en"
     assert guess(tokens("il pacco non è arrivato e nessuno risponde per questo")) == "it"
     assert guess(tokens("ok")) is None  # too few function words: the detectors decide
-    assert guess(tokens("thanks! muchas gracias por todo")) is None or guess(tokens("thanks! muchas gracias por todo")) == "es"
+    assert guess(tokens("thanks! muchas gracias por todo")) in (None, "es")  # never English
