@@ -44,7 +44,8 @@ class CompiledQuery:
         )
 
     def matches(self, text: str, language: str | None) -> bool:
-        if self.languages and (language or "").lower() not in self.languages:
+        # Sources give tags like "pt-BR"; queries name the language ("pt").
+        if self.languages and (language or "").lower().split("-")[0] not in self.languages:
             return False
         if not all(p.search(text) for p in self.all):
             return False

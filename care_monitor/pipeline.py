@@ -60,17 +60,6 @@ class PollReport:
     def total(self, attribute: str) -> int:
         return sum(getattr(o, attribute) for o in self.outcomes)
 
-    def as_dict(self) -> dict:
-        return {
-            "streams": len(self.outcomes),
-            "failed": len(self.failed),
-            "fetched": self.total("fetched"),
-            "matched": self.total("matched"),
-            "stored_new": self.total("stored_new"),
-            "alerts_raised": self.total("alerts_raised"),
-            "errors": [f"{o.source}/{o.stream}: {o.error}" for o in self.failed],
-        }
-
 
 class Pipeline:
     """Polls configured sources into storage. Build once per process; cheap to reuse."""

@@ -50,6 +50,7 @@ def test_languages_restrict_a_query():
     assert matcher.match("acme e super", "ro") == ["Acme"]
     assert matcher.match("acme is great", "en") == []
     assert matcher.match("acme is great", None) == []
+    assert matcher.match("acme e super", "RO-md") == ["Acme"]
 
 
 def test_regex_metacharacters_are_literal():
