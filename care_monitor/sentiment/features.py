@@ -46,11 +46,19 @@ def extract(text: str) -> list[str]:
     return feats
 
 
+@lru_cache(maxsize=256)
+def gram_slices(padded_length: int) -> tuple[slice, ...]:
+    """Where the character n-grams of a padded word (" word ") are, in word_features' order."""
+    return tuple(
+        slice(i, i + n) for n in CHAR_NGRAMS for i in range(padded_length - n + 1)
+    )
+
+
 @lru_cache(maxsize=100_000)
 def word_features(tok: str) -> tuple[str, ...]:
     """The unigram and character n-grams of one word (cached: words repeat across posts)."""
     if len(tok) < 3:
         return (f"w:{tok}",)
     padded = f" {tok} "
-    grams = [f"c:{padded[i:i + n]}" for n in CHAR_NGRAMS for i in range(len(padded) - n + 1)]
+    grams = [f"c:{padded[where]}" for where in gram_slices(len(padded))]
     return (f"w:{tok}", *grams)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from care_monitor.sentiment.features import tokens, word_features
+from care_monitor.sentiment.features import gram_slices, tokens
 
 MODEL_DIR = Path(__file__).resolve().parent / "models"
 MODEL_LANGUAGES = ("es", "fr", "de", "it", "pt", "ro", "vi")
@@ -53,16 +53,27 @@ def _map(s: float, low: float, high: float) -> float:
 class LinearModel:
     def __init__(self, model: dict) -> None:
         self.language = model["language"]
-        self._weights: dict[str, list[float]] = model["weights"]
+        weights: dict[str, list[float]] = model["weights"]
         self._intercept = model["intercept"]
         self._low, self._high = calibrate(model)
+        # features by kind, keyed without their "w:" / "c:" prefix: no strings built per word
+        self._unigrams: dict[str, list[float]] = {}
+        self._grams: dict[str, list[float]] = {}
         # bigram "b:a b" weights as {a: {b: weights}}: a pair is two look-ups, no string built
         self._bigrams: dict[str, dict[str, list[float]]] = {}
-        for feature, weights in self._weights.items():
-            if feature.startswith("b:"):
-                first, _, second = feature[2:].partition(" ")
-                self._bigrams.setdefault(first, {})[second] = weights
-        self._cache: dict[str, tuple] = {}
+        for feature, row in weights.items():
+            kind, name = feature[:2], feature[2:]
+            if kind == "w:":
+                self._unigrams[name] = row
+            elif kind == "c:":
+                self._grams[name] = row
+            elif kind == "b:":
+                first, _, second = name.partition(" ")
+                self._bigrams.setdefault(first, {})[second] = row
+        # every vocabulary word's row, computed once when the model loads: a known word costs
+        # one look-up; only words the model never saw pay for their character n-grams
+        self._known: dict[str, tuple] = {word: self._word_row(word) for word in self._unigrams}
+        self._cache: dict[str, tuple] = dict(self._known)
 
     def score(self, text: str, max_reasons: int = 3, toks: list[str] | None = None) -> ModelScore:
         """Same features and scaling as training: counts / sqrt(number of features).
@@ -99,25 +110,38 @@ class LinearModel:
         return ModelScore(score, _reasons(hits, score, max_reasons) if hits else ())
 
     def clear_cache(self) -> None:
-        self._cache.clear()
+        """Forget the words met so far (the vocabulary's precomputed rows stay)."""
+        self._cache = dict(self._known)
 
     def _word(self, tok: str) -> tuple:
-        """Summed weights of one word's unigram and character n-grams, its pos - neg lean
-        (0 when weak) and its bigram weights as first word (cached, bounded)."""
-        feats = word_features(tok)
-        found = [w for w in map(self._weights.get, feats) if w is not None]
+        """A first-seen word's row, cached (bounded)."""
+        if len(self._cache) >= WORD_CACHE_SIZE:
+            self.clear_cache()  # keeps memory flat on endless streams
+        row = self._cache[tok] = self._word_row(tok)
+        return row
+
+    def _word_row(self, tok: str) -> tuple:
+        """Summed weights of one word's unigram and character n-grams (features.word_features,
+        same order), its number of features, its pos - neg lean (0 when weak) and its bigram
+        weights as first word."""
+        if len(tok) >= 3:
+            padded = f" {tok} "
+            grams = list(map(padded.__getitem__, gram_slices(len(padded))))
+            found = list(filter(None, map(self._grams.get, grams)))
+        else:
+            grams, found = [], []
+        unigram = self._unigrams.get(tok)
+        if unigram is not None:
+            found.insert(0, unigram)
         if found:
             w_neg, w_neu, w_pos = zip(*found)
             neg, neu, pos = sum(w_neg), sum(w_neu), sum(w_pos)
         else:
             neg = neu = pos = 0.0
-        if len(self._cache) >= WORD_CACHE_SIZE:
-            self._cache.clear()  # keeps memory flat on endless streams
         lean = pos - neg if len(tok) >= 3 and tok.isalpha() and tok not in NOT_REASONS else 0.0
         if -REASON_MIN_LEAN <= lean <= REASON_MIN_LEAN:
             lean = 0.0  # too weak to be named as a reason
-        cached = self._cache[tok] = (neg, neu, pos, len(feats), lean, self._bigrams.get(tok))
-        return cached
+        return (neg, neu, pos, 1 + len(grams), lean, self._bigrams.get(tok))
 
 
 def _reasons(hits: list[tuple[float, str]], score: float, limit: int) -> tuple[str, ...]:
