@@ -8,8 +8,10 @@ thresholds (-0.05 / +0.05), so every language's score means the same thing to al
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import math
+import operator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -54,14 +56,19 @@ class LinearModel:
     def __init__(self, model: dict) -> None:
         self.language = model["language"]
         weights: dict[str, list[float]] = model["weights"]
-        self._intercept = model["intercept"]
         self._low, self._high = calibrate(model)
-        # features by kind, keyed without their "w:" / "c:" prefix: no strings built per word
-        self._unigrams: dict[str, list[float]] = {}
-        self._grams: dict[str, list[float]] = {}
+        # Softmax only sees differences between the three class scores, so each feature's
+        # weights are kept relative to neutral, as one complex number (neg - neu) + (pos - neu)j:
+        # a word or a text sums one number per feature, in C (equal to the 3-column sums
+        # within ~1e-15).  Features by kind, keyed without their "w:" / "c:" prefix.
+        i_neg, i_neu, i_pos = model["intercept"]
+        self._intercept_diff = complex(i_neg - i_neu, i_pos - i_neu)
+        self._unigrams: dict[str, complex] = {}
+        self._grams: dict[str, complex] = {}
         # bigram "b:a b" weights as {a: {b: weights}}: a pair is two look-ups, no string built
-        self._bigrams: dict[str, dict[str, list[float]]] = {}
-        for feature, row in weights.items():
+        self._bigrams: dict[str, dict[str, complex]] = {}
+        for feature, (w_neg, w_neu, w_pos) in weights.items():
+            row = complex(w_neg - w_neu, w_pos - w_neu)
             kind, name = feature[:2], feature[2:]
             if kind == "w:":
                 self._unigrams[name] = row
@@ -88,23 +95,20 @@ class LinearModel:
         rows = list(map(self._cache.get, toks))
         if None in rows:
             rows = [row if row is not None else self._word(tok) for row, tok in zip(rows, toks)]
-        w_neg, w_neu, w_pos, n, lean, pairs = zip(*rows)
-        neg, neu, pos = sum(w_neg), sum(w_neu), sum(w_pos)
+        weights, n, lean, pairs = zip(*rows)
+        total = sum(weights, 0j)
         count = sum(n) + len(toks) - 1  # one bigram feature per adjacent pair
         for following, tok in zip(pairs, toks[1:]):
             if following is not None:
                 w = following.get(tok)
                 if w is not None:
-                    neg += w[0]
-                    neu += w[1]
-                    pos += w[2]
-        hits = [(value, tok) for value, tok in zip(lean, toks) if value]
-        scale = 1.0 / math.sqrt(count)
-        neg = self._intercept[0] + neg * scale
-        neu = self._intercept[1] + neu * scale
-        pos = self._intercept[2] + pos * scale
-        top = max(neg, neu, pos)
-        e_neg, e_neu, e_pos = math.exp(neg - top), math.exp(neu - top), math.exp(pos - top)
+                    total += w
+        hits = [(value, tok) for value, tok in zip(lean, toks) if value] if any(lean) else None
+        # class scores relative to neutral (neutral's is 0): softmax is unchanged by the shift
+        logits = self._intercept_diff + total / math.sqrt(count)
+        neg, pos = logits.real, logits.imag
+        top = max(neg, 0.0, pos)
+        e_neg, e_neu, e_pos = math.exp(neg - top), math.exp(-top), math.exp(pos - top)
         raw = (e_pos - e_neg) / (e_neg + e_neu + e_pos)
         score = _map(raw, self._low, self._high)
         return ModelScore(score, _reasons(hits, score, max_reasons) if hits else ())
@@ -124,24 +128,29 @@ class LinearModel:
         """Summed weights of one word's unigram and character n-grams (features.word_features,
         same order), its number of features, its pos - neg lean (0 when weak) and its bigram
         weights as first word."""
+        weights = self._unigrams.get(tok, 0j)
+        n = 1
         if len(tok) >= 3:
-            padded = f" {tok} "
-            grams = list(map(padded.__getitem__, gram_slices(len(padded))))
-            found = list(filter(None, map(self._grams.get, grams)))
-        else:
-            grams, found = [], []
-        unigram = self._unigrams.get(tok)
-        if unigram is not None:
-            found.insert(0, unigram)
-        if found:
-            w_neg, w_neu, w_pos = zip(*found)
-            neg, neu, pos = sum(w_neg), sum(w_neu), sum(w_pos)
-        else:
-            neg = neu = pos = 0.0
-        lean = pos - neg if len(tok) >= 3 and tok.isalpha() and tok not in NOT_REASONS else 0.0
-        if -REASON_MIN_LEAN <= lean <= REASON_MIN_LEAN:
-            lean = 0.0  # too weak to be named as a reason
-        return (neg, neu, pos, 1 + len(grams), lean, self._bigrams.get(tok))
+            grams = _gram_getter(len(tok) + 2)(f" {tok} ")
+            weights += sum(map(self._grams.get, grams, _NO_WEIGHT), 0j)
+            n += len(grams)
+        # pos - neg (neutral's share cancels); weights are stored with 3 decimals, so rounding
+        # removes summation-order noise and equal leans stay equal (reasons order stays stable)
+        lean = round(weights.imag - weights.real, 6)
+        if not (len(tok) >= 3 and tok.isalpha() and tok not in NOT_REASONS) or (
+            -REASON_MIN_LEAN <= lean <= REASON_MIN_LEAN
+        ):
+            lean = 0.0  # no word, or too weak to be named as a reason
+        return (weights, n, lean, self._bigrams.get(tok))
+
+
+_NO_WEIGHT = itertools.repeat(0j)
+
+
+@lru_cache(maxsize=256)
+def _gram_getter(padded_length: int) -> operator.itemgetter:
+    """One C call that cuts all character n-grams out of a padded word (>= 2 of them)."""
+    return operator.itemgetter(*gram_slices(padded_length))
 
 
 def _reasons(hits: list[tuple[float, str]], score: float, limit: int) -> tuple[str, ...]:
