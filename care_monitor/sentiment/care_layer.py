@@ -14,6 +14,7 @@ match adds its group's valence (VADER units); the matched text becomes a reason.
 
 from __future__ import annotations
 
+import itertools
 import operator
 import re
 from collections.abc import Iterator
@@ -93,6 +94,7 @@ class CareLayer:
         self._stems = stems or {}
         self._stem_lengths = sorted({len(stem) for stem in self._stems})
         self._token_cache: dict[str, WordGroup | None] = {}
+        self._searches = [rule.pattern.search for rule in rules]
         # first three letters of each trigger word -> rules to try; a text's words pick candidates
         self._always = [i for i, rule in enumerate(rules) if rule.triggers is None]
         self._index: dict[str, list[int]] = {}
@@ -108,15 +110,17 @@ class CareLayer:
             tokens = features.tokens(text)
         matches: list[tuple[float, str]] = []
         if self._words or self._stems:
-            lookup = self._token_cache.get
-            for position, token in enumerate(tokens):
-                word_group = lookup(token, _UNSEEN)
-                if word_group is _UNSEEN:
-                    word_group = self._cached_word_group(token)
-                if word_group is not None:
-                    match = _word_match(word_group, token, tokens, position)
-                    if match is not None:
-                        matches.append(match)
+            # one cached look-up per token in C; Python only visits lexicon words
+            groups = list(map(self._token_cache.get, tokens, itertools.repeat(_UNSEEN)))
+            if _UNSEEN in groups:
+                groups = [
+                    self._cached_word_group(token) if group is _UNSEEN else group
+                    for group, token in zip(groups, tokens)
+                ]
+            for position in itertools.compress(range(len(tokens)), groups):
+                match = _word_match(groups[position], tokens[position], tokens, position)
+                if match is not None:
+                    matches.append(match)
         keys = set(map(_FIRST_THREE, tokens))
         candidates = set(self._always)
         index = self._index
@@ -126,13 +130,17 @@ class CareLayer:
             return CareEvidence(tuple(matches))
         text = text.lower()  # patterns are lower case: no IGNORECASE, which is slower
         taken: dict[str, list[tuple[int, int]]] = {}  # group -> spans already matched
+        rules, searches = self.rules, self._searches
         for number in sorted(candidates):
-            rule = self.rules[number]
+            rule = rules[number]
             for needed in rule.required:
                 if keys.isdisjoint(needed):
                     break  # a word the rule cannot match without is missing: skip the regex
             else:
-                for match in _word_matches(rule.pattern, text):
+                first = searches[number](text)
+                if first is None:
+                    continue  # most candidates: no generator, no further work
+                for match in _word_matches(rule.pattern, text, first):
                     start, end = match.span()
                     spans = taken.setdefault(rule.group, [])
                     if any(start < e and s < end for s, e in spans):
@@ -175,24 +183,28 @@ class CareLayer:
         return found
 
 
-def _word_matches(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-    """Matches of `pattern` that start at a word boundary.
+def _word_matches(
+    pattern: re.Pattern[str], text: str, first: re.Match[str] | None = None
+) -> Iterator[re.Match[str]]:
+    """Matches of `pattern` that start at a word boundary (`first`: pattern.search(text), if known).
 
     Same result as a leading (?<!\\w) in the pattern, but that look-behind stops the regex
     engine from skipping quickly to the positions where the pattern's first characters occur
     (4x slower on the English rules); the boundary is checked here instead.
     """
     position = 0
+    match = first
     while True:
-        match = pattern.search(text, position)
+        if match is None:
+            match = pattern.search(text, position)
         if match is None:
             return
         start = match.start()
         if start > 0 and _WORD_CHAR.match(text, start - 1):
-            position = start + 1  # inside a word: look again just after its start
+            position, match = start + 1, None  # inside a word: look again just after its start
             continue
         yield match
-        position = max(match.end(), start + 1)
+        position, match = max(match.end(), start + 1), None
 
 
 def _index_key(trigger: str) -> str:

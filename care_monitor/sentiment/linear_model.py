@@ -12,9 +12,9 @@ import itertools
 import json
 import math
 import operator
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from care_monitor.sentiment.features import gram_slices, tokens
 
@@ -27,8 +27,7 @@ REASON_MIN_LEAN = 0.3  # a word is a reason when its weights lean at least this 
 NOT_REASONS = frozenset({"user", "http", "https", "httpurl", "www", "rt"})
 
 
-@dataclass(frozen=True)
-class ModelScore:
+class ModelScore(NamedTuple):  # a tuple: cheaper to build per post than a frozen dataclass
     score: float  # calibrated, -1..1
     reasons: tuple[str, ...]
 
@@ -98,11 +97,8 @@ class LinearModel:
         weights, n, lean, pairs = zip(*rows)
         total = sum(weights, 0j)
         count = sum(n) + len(toks) - 1  # one bigram feature per adjacent pair
-        for following, tok in zip(pairs, toks[1:]):
-            if following is not None:
-                w = following.get(tok)
-                if w is not None:
-                    total += w
+        # bigrams: each word's {next word: weight} (empty when none), looked up in C
+        total = sum(map(dict.get, pairs, toks[1:], _NO_WEIGHT), total)
         hits = [(value, tok) for value, tok in zip(lean, toks) if value] if any(lean) else None
         # class scores relative to neutral (neutral's is 0): softmax is unchanged by the shift
         logits = self._intercept_diff + total / math.sqrt(count)
@@ -141,10 +137,11 @@ class LinearModel:
             -REASON_MIN_LEAN <= lean <= REASON_MIN_LEAN
         ):
             lean = 0.0  # no word, or too weak to be named as a reason
-        return (weights, n, lean, self._bigrams.get(tok))
+        return (weights, n, lean, self._bigrams.get(tok, _NO_BIGRAMS))
 
 
 _NO_WEIGHT = itertools.repeat(0j)
+_NO_BIGRAMS: dict[str, complex] = {}  # shared, never written
 
 
 @lru_cache(maxsize=256)
