@@ -154,9 +154,24 @@ def _reasons(hits: list[tuple[float, str]], score: float, limit: int) -> tuple[s
     """The words that pushed hardest in the direction of the score (words of 3+ letters)."""
     if abs(score) < LABEL_EDGE:
         return ()
-    sign = 1.0 if score > 0 else -1.0
-    words = sorted(((sign * w, tok) for w, tok in hits if sign * w > 0), reverse=True)
-    return tuple(dict.fromkeys(tok for _, tok in words))[:limit]
+    # strongest first, equal leans by word (descending); C sorts, no per-word Python key
+    if score > 0:
+        ordered = sorted(hits, reverse=True)
+    else:
+        ordered = sorted(sorted(hits, key=_WORD_OF, reverse=True), key=_LEAN_OF)
+    picked: list[str] = []
+    for lean, tok in ordered:
+        if (lean <= 0) if score > 0 else (lean >= 0):
+            break  # the rest push the other way
+        if tok not in picked:
+            picked.append(tok)
+            if len(picked) == limit:
+                break
+    return tuple(picked)
+
+
+_LEAN_OF = operator.itemgetter(0)
+_WORD_OF = operator.itemgetter(1)
 
 
 @lru_cache(maxsize=None)

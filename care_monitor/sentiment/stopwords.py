@@ -67,6 +67,9 @@ def guess(tokens: list[str]) -> str | None:
     found = list(filter(None, map(WORD_LANGUAGE.get, tokens)))  # C loops, no Python one
     if len(found) < MIN_HITS:
         return None
+    if found.count(found[0]) == len(found):  # the common case: one language only
+        words = sum(map(str.isalpha, tokens))
+        return found[0] if len(found) >= MIN_SHARE * words else None
     counts: dict[str, int] = {}
     for language in found:
         counts[language] = counts.get(language, 0) + 1
