@@ -95,6 +95,7 @@ class CareLayer:
         self._stem_lengths = sorted({len(stem) for stem in self._stems})
         self._token_cache: dict[str, WordGroup | None] = {}
         self._searches = [rule.pattern.search for rule in rules]
+        self._required = [rule.required for rule in rules]
         # first three letters of each trigger word -> rules to try; a text's words pick candidates
         self._always = [i for i, rule in enumerate(rules) if rule.triggers is None]
         self._index: dict[str, list[int]] = {}
@@ -123,40 +124,37 @@ class CareLayer:
                     matches.append(match)
         keys = set(map(_FIRST_THREE, tokens))
         candidates = set(self._always)
-        index = self._index
-        for key in keys.intersection(index):  # set operations in C: only keys that trigger
-            candidates.update(index[key])
+        # set operations in C: only keys that trigger
+        candidates.update(*map(self._index.__getitem__, keys.intersection(self._index)))
         if not candidates:
             return CareEvidence(tuple(matches))
         text = text.lower()  # patterns are lower case: no IGNORECASE, which is slower
         taken: dict[str, list[tuple[int, int]]] = {}  # group -> spans already matched
-        rules, searches = self.rules, self._searches
+        rules, searches, required = self.rules, self._searches, self._required
         for number in sorted(candidates):
+            if any(map(keys.isdisjoint, required[number])):
+                continue  # a word the rule cannot match without is missing: skip the regex
+            first = searches[number](text)
+            if first is None:
+                continue  # most candidates: no generator, no further work
             rule = rules[number]
-            for needed in rule.required:
-                if keys.isdisjoint(needed):
-                    break  # a word the rule cannot match without is missing: skip the regex
-            else:
-                first = searches[number](text)
-                if first is None:
-                    continue  # most candidates: no generator, no further work
-                for match in _word_matches(rule.pattern, text, first):
-                    start, end = match.span()
-                    spans = taken.setdefault(rule.group, [])
-                    if any(start < e and s < end for s, e in spans):
-                        continue  # two phrasings of one group matching the same words count once
-                    spans.append((start, end))
-                    reason = match.group(0).strip().lower()
-                    valence = rule.valence
-                    if rule.unless_negated and _NEGATION_BEFORE.search(
-                        text, max(0, start - _NEGATION_WINDOW), start
-                    ):
-                        if valence < 0:  # "not delayed" is no complaint
-                            continue
-                        valence, reason = -0.74 * valence, f"not {reason}"  # VADER's negation factor
-                    if len(reason) > MAX_REASON_CHARS:  # a whole question: name the rule instead
-                        reason = rule.group
-                    matches.append((valence, reason))
+            for match in _word_matches(rule.pattern, text, first):
+                start, end = match.span()
+                spans = taken.setdefault(rule.group, [])
+                if any(start < e and s < end for s, e in spans):
+                    continue  # two phrasings of one group matching the same words count once
+                spans.append((start, end))
+                reason = match.group(0).strip().lower()
+                valence = rule.valence
+                if rule.unless_negated and _NEGATION_BEFORE.search(
+                    text, max(0, start - _NEGATION_WINDOW), start
+                ):
+                    if valence < 0:  # "not delayed" is no complaint
+                        continue
+                    valence, reason = -0.74 * valence, f"not {reason}"  # VADER's negation factor
+                if len(reason) > MAX_REASON_CHARS:  # a whole question: name the rule instead
+                    reason = rule.group
+                matches.append((valence, reason))
         return CareEvidence(tuple(matches))
 
     def clear_cache(self) -> None:
