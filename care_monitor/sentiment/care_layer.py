@@ -92,7 +92,8 @@ class CareLayer:
         self.rules = rules
         self._words = words or {}
         self._stems = stems or {}
-        self._stem_lengths = sorted({len(stem) for stem in self._stems})
+        # prefix slices of every stem length, shortest first: a token's stems are looked up in C
+        self._stem_slices = [slice(0, n) for n in sorted({len(stem) for stem in self._stems})]
         self._token_cache: dict[str, WordGroup | None] = {}
         self._searches = [rule.pattern.search for rule in rules]
         self._required = [rule.required for rule in rules]
@@ -104,6 +105,7 @@ class CareLayer:
                 self._index.setdefault(_index_key(trigger), []).append(i)
         for key in self._index:  # evaluate() adds a token's candidates once per token
             self._index[key] = sorted(set(self._index[key]))
+        self._index_keys = frozenset(self._index)
 
     def evaluate(self, text: str, tokens: list[str] | None = None) -> CareEvidence:
         """Rules matching `text`; `tokens` are its lower-cased tokens (features.tokens) if known."""
@@ -125,7 +127,9 @@ class CareLayer:
         keys = set(map(_FIRST_THREE, tokens))
         candidates = set(self._always)
         # set operations in C: only keys that trigger
-        candidates.update(*map(self._index.__getitem__, keys.intersection(self._index)))
+        # (intersecting with the frozenset of keys walks the smaller set; with the dict it
+        # would walk all of the index's keys)
+        candidates.update(*map(self._index.__getitem__, keys.intersection(self._index_keys)))
         if not candidates:
             return CareEvidence(tuple(matches))
         text = text.lower()  # patterns are lower case: no IGNORECASE, which is slower
@@ -170,14 +174,11 @@ class CareLayer:
 
     def _word_group(self, token: str) -> WordGroup | None:
         found = self._words.get(token)
-        if found is None and self._stem_lengths:
-            stems = self._stems
-            for length in self._stem_lengths:
-                if length > len(token):
-                    break
-                found = stems.get(token[:length])
-                if found is not None:
-                    break
+        if found is None and self._stem_slices:
+            # the shortest stem the token starts with (a slice past the token's end is the
+            # token itself, which can only be a stem of its own length, met earlier)
+            prefixes = map(token.__getitem__, self._stem_slices)
+            found = next(filter(None, map(self._stems.get, prefixes)), None)
         return found
 
 
