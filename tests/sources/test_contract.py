@@ -1,6 +1,6 @@
-"""The contract of tests/sources/test_common.py, for the sources of the second wave (Bluesky,
-App Store, Google Play, YouTube, Stack Exchange, Trustpilot, X): rate-limit waits, 5xx retries,
-malformed pages, fast and clear failures on 401/404, the page bound, and no secret in errors."""
+"""The contract every source keeps, checked for all eleven against the replay server: parsing
+into mentions with cursor values, pagination and the cursor, rate-limit waits, 5xx retries,
+malformed pages, fast and clear failures on 401/403/404, the page bound, and no secret in errors."""
 
 from __future__ import annotations
 
@@ -14,6 +14,10 @@ from tests.sources.credentials import BUSINESS_UNIT, use_replay_credentials
 
 # type -> (params with small pages, stream, the path it calls)
 CASES = {
+    "hackernews": ({"queries": ["nordwind"], "hits_per_page": 3}, "nordwind", "/hn/api/v1/search_by_date"),
+    "reddit": ({"subreddits": ["travel"], "limit": 2}, "r/travel", "/reddit/r/travel/new.json"),
+    "mastodon": ({"hashtags": ["nordwind"], "limit": 3}, "#nordwind", "/mastodon/api/v1/timelines/tag/nordwind"),
+    "rss": ({"feeds": ["google-alerts-nordwind.xml"]}, "google-alerts-nordwind.xml", "/rss/google-alerts-nordwind.xml"),
     "bluesky": ({"search": ["nordwind"], "limit": 2}, "nordwind",
                 "/bluesky/xrpc/app.bsky.feed.searchPosts"),
     "appstore": ({"apps": ["1234567890"], "countries": ["us"]}, "1234567890:us",
@@ -28,7 +32,8 @@ CASES = {
                    f"/trustpilot/v1/business-units/{BUSINESS_UNIT}/reviews"),
     "x": ({"search": ["nordwind"], "max_results": 10}, "nordwind", "/x/2/tweets/search/recent"),
 }
-PAGINATED = ["bluesky", "googleplay", "youtube", "stackexchange", "trustpilot"]
+PAGINATED = ["hackernews", "reddit", "mastodon", "bluesky", "googleplay", "youtube", "stackexchange",
+             "trustpilot"]
 SECRETS = ("replay-app-pass", "replay-youtube-key", "replay-se-key", "replay-trustpilot-key",
            "replay-x-bearer", "PRIVATE KEY")
 
@@ -79,9 +84,12 @@ def test_pagination_reaches_every_page_and_the_cursor_stops_the_next_run(type_na
 
 @pytest.mark.parametrize("type_name", PAGINATED)
 def test_page_bound_truncates_the_run(type_name, build):
+    from care_monitor.sources.base import cursor_sort_key
+
     source, stream, _ = build(type_name, max_pages=1)
     result, pages = fetch(source, stream)
-    assert len(pages) == 1 and result.truncated
+    assert len(pages) == 1 and result.truncated and result.pages == 1
+    assert result.new_cursor == max((m.replication_value for m in pages[0].mentions), key=cursor_sort_key)
 
 
 def test_rate_limited_page_waits_retry_after_and_loses_nothing(case, replay, sleeps):
