@@ -227,8 +227,8 @@ def _word_match(
     return (group.valence, token)
 
 
-def _split_top(pattern: str) -> list[str]:
-    """Top-level alternatives of a pattern ("a|(b|c)d" -> ["a", "(b|c)d"])."""
+def _split_at_top_level(pattern: str, separator: str) -> list[str]:
+    """`pattern` cut at each `separator` outside groups, classes and escapes."""
     parts, depth, start, i = [], 0, 0, 0
     while i < len(pattern):
         ch = pattern[i]
@@ -239,12 +239,17 @@ def _split_top(pattern: str) -> list[str]:
             depth += 1
         elif ch in ")]":
             depth -= 1
-        elif ch == "|" and depth == 0:
+        elif ch == separator and depth == 0:
             parts.append(pattern[start:i])
             start = i + 1
         i += 1
     parts.append(pattern[start:])
     return parts
+
+
+def _split_top(pattern: str) -> list[str]:
+    """Top-level alternatives of a pattern ("a|(b|c)d" -> ["a", "(b|c)d"])."""
+    return _split_at_top_level(pattern, "|")
 
 
 def _closing(pattern: str, open_at: int) -> int:
@@ -304,22 +309,7 @@ def triggers_of(pattern: str) -> tuple[str, ...] | None:
 
 def _segments(alternative: str) -> list[str]:
     """Parts of one alternative separated by top-level spaces ("(a|b) c? (d )?e" -> 4 parts)."""
-    parts, depth, start, i = [], 0, 0, 0
-    while i < len(alternative):
-        ch = alternative[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth -= 1
-        elif ch == " " and depth == 0:
-            parts.append(alternative[start:i])
-            start = i + 1
-        i += 1
-    parts.append(alternative[start:])
-    return [part for part in parts if part]
+    return [part for part in _split_at_top_level(alternative, " ") if part]
 
 
 def required_words(alternative: str) -> tuple[frozenset[str], ...]:
