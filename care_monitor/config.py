@@ -88,6 +88,10 @@ class Brand(StrictModel):
         default_factory=dict, description="per-brand sentiment overrides: word -> valence (-4..4)"
     )
 
+    def terms(self) -> list[str]:
+        """Every term its queries look for: the words that name the brand in a post."""
+        return [t for q in self.queries for t in (*q.all, *q.any, *q.phrases)]
+
     @field_validator("lexicon")
     @classmethod
     def _valence_range(cls, value: dict[str, float]) -> dict[str, float]:

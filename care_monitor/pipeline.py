@@ -83,7 +83,11 @@ class Pipeline:
     @property
     def scorer(self) -> Scorer:
         if self._scorer is None:
-            self._scorer = Scorer(brand_lexicons={b.name: b.lexicon for b in self.config.brands})
+            brands = self.config.brands
+            self._scorer = Scorer(
+                brand_lexicons={b.name: b.lexicon for b in brands},
+                brand_terms={b.name: b.terms() for b in brands},
+            )
         return self._scorer
 
     # --- composition ----------------------------------------------------------------

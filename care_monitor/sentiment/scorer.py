@@ -30,6 +30,7 @@ MAX_REASONS = 4
 MODEL_MAX_VALENCE = 2.5
 RATING_VALENCE = {1: -3.0, 2: -2.0, 3: 0.0, 4: 1.0, 5: 1.5}
 _WORD = re.compile(r"[\w']+|[^\w\s]", re.UNICODE)
+_HANDLES_AND_LINKS = re.compile(r"(?<!\w)@\w+|https?://\S+|www\.\S+")
 
 
 def label_for(score: float) -> str:
@@ -50,7 +51,14 @@ def to_valence(score: float) -> float:
 
 
 class Scorer:
-    def __init__(self, brand_lexicons: dict[str, dict[str, float]] | None = None) -> None:
+    def __init__(
+        self,
+        brand_lexicons: dict[str, dict[str, float]] | None = None,
+        brand_terms: dict[str, list[str]] | None = None,
+    ) -> None:
+        """`brand_lexicons`: per-brand valence overrides.  `brand_terms`: the words that name each
+        brand (its name, its query terms): they carry no sentiment for that brand's posts, even
+        when VADER's lexicon has them ("United" is +1.8 there)."""
         from vaderSentiment.vaderSentiment import NEGATE, SentimentIntensityAnalyzer
 
         self._negate = frozenset(NEGATE)
@@ -66,10 +74,11 @@ class Scorer:
         self._brand_words: dict[str, dict[str, float]] = {}
         self._brand_phrases: dict[str, list[tuple[re.Pattern[str], str, float]]] = {}
         self._brand_vaders = {}
-        for brand, lexicon in (brand_lexicons or {}).items():
-            self._add_brand(brand, lexicon)
+        brand_lexicons, brand_terms = brand_lexicons or {}, brand_terms or {}
+        for brand in dict.fromkeys([*brand_lexicons, *brand_terms]):
+            self._add_brand(brand, brand_lexicons.get(brand, {}), brand_terms.get(brand, ()))
 
-    def _add_brand(self, brand: str, lexicon: dict[str, float]) -> None:
+    def _add_brand(self, brand: str, lexicon: dict[str, float], terms: Iterable[str] = ()) -> None:
         for word, valence in lexicon.items():
             if not -4.0 <= float(valence) <= 4.0:
                 raise ValueError(f"brand {brand!r}: valence of {word!r} must be between -4 and 4")
@@ -81,8 +90,12 @@ class Scorer:
             for w, v in lexicon.items()
             if " " in w.strip()
         ]
+        name_words = {w for term in (brand, *terms) for w in _WORD.findall(term.lower())}
         analyzer = copy.copy(self._vader)
-        analyzer.lexicon = {**self._vader.lexicon, **words}
+        analyzer.lexicon = {
+            **{w: v for w, v in self._vader.lexicon.items() if w not in name_words},
+            **words,
+        }
         self._brand_vaders[key] = analyzer
 
     def score(
@@ -116,7 +129,7 @@ class Scorer:
             analyzer = None
         else:
             analyzer = self._brand_vaders.get(key, self._vader)
-            valence = to_valence(analyzer.polarity_scores(text)["compound"])
+            valence = to_valence(analyzer.polarity_scores(_without_handles(text))["compound"])
         care = load_care_layer(lang if model is not None or lang == "en" else "en")
         for group_valence, reason in care.evaluate(text, toks).matches:
             valence += group_valence
@@ -171,6 +184,14 @@ class Scorer:
                 total += valence
                 reasons.append((valence, token))
         return total
+
+def _without_handles(text: str) -> str:
+    """The text without @handles and links: names and addresses, not sentiment ("@united" is
+    +1.8 in VADER's lexicon once VADER strips the "@")."""
+    if "@" in text or "http" in text or "www." in text:
+        return _HANDLES_AND_LINKS.sub(" ", text)
+    return text
+
 
 def _leaning(
     reasons: list[tuple[float, str]], score: float, rating_valence: float, rating: int | None

@@ -84,3 +84,36 @@ def test_neutral_score_has_no_reasons(scorer):
     result = scorer.score("The store opens at nine tomorrow")
     assert result.label == "neutral"
     assert result.reasons == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@united I want my money back",
+        "@united the agent at the desk was clueless",
+        "@AirCo your customer service is a joke",
+        "@AirCo how is this acceptable",
+        "@AirCo waited 40 minutes for our bags",
+        "@AirCo been trying to call for 3 days",
+    ],
+)
+def test_complaints_to_a_handle_are_negative(scorer, text):
+    """Handles are names: "@united" must not count as VADER's "united" (+1.8)."""
+    assert scorer.score(text).label == "negative"
+
+
+def test_a_handle_alone_carries_no_sentiment(scorer):
+    assert scorer.score("@united @happy @love flight 22 boards at gate 4").label == "neutral"
+
+
+def test_brand_terms_carry_no_sentiment_for_their_brand():
+    from care_monitor.sentiment import Scorer
+
+    scorer = Scorer(brand_terms={"United": ["United Airlines"]})
+    text = "Flying United to Denver tomorrow"
+    assert scorer.score(text).label == "positive"  # VADER's "united" +1.8, without the brand
+    assert scorer.score(text, brand="United").label == "neutral"
+
+
+def test_question_without_complaint_stays_neutral(scorer):
+    assert scorer.score("@AirCo can I bring my guitar on board?").label == "neutral"
