@@ -25,6 +25,7 @@ from pathlib import Path
 import yaml
 
 from care_monitor.sentiment import features
+from care_monitor.sentiment.questions import information_question_spans
 
 CARE_DIR = Path(__file__).resolve().parent / "care"
 # a negation shortly before a matched word: a negated failure word is dropped ("wasn't
@@ -44,6 +45,9 @@ _WORD_CHAR = re.compile(r"\w")
 _UPPER_OUTSIDE_ESCAPES = re.compile(r"(?<!\\)[A-Z]")
 _META = set("()[]{}?*+|.\\^$")
 _QUANTIFIERS = set("?*{")
+# VADER's "but" rule, applied to the care evidence too: what comes before the contrast word
+# weighs half, what comes after 1.5 times ("delayed, but the crew were brilliant")
+BEFORE_CONTRAST, AFTER_CONTRAST = 0.5, 1.5
 MAX_REASON_CHARS = 30
 TOKEN_CACHE_SIZE = 50_000
 _UNSEEN = object()  # not in the token cache yet
@@ -88,8 +92,19 @@ class CareLayer:
         rules: list[Rule],
         words: dict[str, WordGroup] | None = None,
         stems: dict[str, WordGroup] | None = None,
+        contrast_words: frozenset[str] = frozenset(),
+        information_questions: bool = False,
     ) -> None:
         self.rules = rules
+        # "but", "ma", "aber"...: the first one splits the text like VADER's "but" rule
+        self._contrast_words = contrast_words
+        self._contrast = (
+            re.compile(r"(?<!\w)(%s)(?!\w)" % "|".join(map(re.escape, sorted(contrast_words))))
+            if contrast_words else None
+        )
+        # failure words in a question about a condition ("what if my flight is cancelled?") are
+        # no complaint: questions.py
+        self._information_questions = information_questions
         self._words = words or {}
         self._stems = stems or {}
         # prefix slices of every stem length, shortest first: a token's stems are looked up in C
@@ -120,9 +135,13 @@ class CareLayer:
                     self._cached_word_group(token) if group is _UNSEEN else group
                     for group, token in zip(groups, tokens)
                 ]
+            contrast_at = self._contrast_token(tokens)
             for position in itertools.compress(range(len(tokens)), groups):
                 match = _word_match(groups[position], tokens[position], tokens, position)
                 if match is not None:
+                    if contrast_at is not None and position != contrast_at:
+                        weight = BEFORE_CONTRAST if position < contrast_at else AFTER_CONTRAST
+                        match = (match[0] * weight, match[1])
                     matches.append(match)
         keys = set(map(_FIRST_THREE, tokens))
         candidates = set(self._always)
@@ -133,6 +152,8 @@ class CareLayer:
         if not candidates:
             return CareEvidence(tuple(matches))
         text = text.lower()  # patterns are lower case: no IGNORECASE, which is slower
+        questions = information_question_spans(text) if self._information_questions else ()
+        contrast = self._contrast.search(text) if self._contrast is not None else None
         taken: dict[str, list[tuple[int, int]]] = {}  # group -> spans already matched
         rules, searches, required = self.rules, self._searches, self._required
         for number in sorted(candidates):
@@ -156,6 +177,10 @@ class CareLayer:
                     if valence < 0:  # "not delayed" is no complaint
                         continue
                     valence, reason = -0.74 * valence, f"not {reason}"  # VADER's negation factor
+                if valence < 0 and any(s <= start < e for s, e in questions):
+                    continue  # "can I rebook if it gets cancelled?": nothing has failed
+                if contrast is not None:
+                    valence *= BEFORE_CONTRAST if start < contrast.start() else AFTER_CONTRAST
                 if len(reason) > MAX_REASON_CHARS:  # a whole question: name the rule instead
                     reason = rule.group
                 matches.append((valence, reason))
@@ -163,6 +188,12 @@ class CareLayer:
 
     def clear_cache(self) -> None:
         self._token_cache.clear()
+
+    def _contrast_token(self, tokens: list[str]) -> int | None:
+        """Index of the first contrast word among the tokens, if any."""
+        if not self._contrast_words or self._contrast_words.isdisjoint(tokens):
+            return None
+        return next(i for i, token in enumerate(tokens) if token in self._contrast_words)
 
     def _cached_word_group(self, token: str) -> WordGroup | None:
         """The token's lexicon group (stems make this more than a look-up), cached (bounded)."""
@@ -372,7 +403,8 @@ def _compile(path: Path) -> CareLayer:
                     )
         except (KeyError, TypeError, ValueError, re.error) as error:
             raise ValueError(f"{path}: groups[{index}]: {error}") from None
-    return CareLayer(rules, words, stems)
+    contrast = frozenset(str(word).lower() for word in data.get("contrast_words") or ())
+    return CareLayer(rules, words, stems, contrast, bool(data.get("information_questions")))
 
 
 @lru_cache(maxsize=None)

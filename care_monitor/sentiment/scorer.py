@@ -18,6 +18,7 @@ from care_monitor.sentiment.care_layer import load_care_layer
 from care_monitor.sentiment.features import tokens as tokenise
 from care_monitor.sentiment.language import detect_language
 from care_monitor.sentiment.linear_model import MODEL_LANGUAGES, load_model
+from care_monitor.sentiment.questions import only_information_questions
 from care_monitor.sentiment.result import SentimentResult
 
 NEGATIVE_THRESHOLD = -0.05
@@ -28,6 +29,9 @@ MAX_REASONS = 4
 # the trained models are weak learners (cross-validated macro-F1 0.54-0.73): however sure a model
 # is, it weighs at most this much, so explicit lexicon words and care rules can outvote it
 MODEL_MAX_VALENCE = 2.5
+# one mild failure word in VADER's lexicon ("cancelled" -1.0, "lost" -1.3): in an information
+# question it names what might happen, not what did; stronger words still count
+MILD_FAILURE_VALENCE = 1.5
 RATING_VALENCE = {1: -3.0, 2: -2.0, 3: 0.0, 4: 1.0, 5: 1.5}
 _WORD = re.compile(r"[\w']+|[^\w\s]", re.UNICODE)
 _HANDLES_AND_LINKS = re.compile(r"(?<!\w)@\w+|https?://\S+|www\.\S+")
@@ -129,7 +133,13 @@ class Scorer:
             analyzer = None
         else:
             analyzer = self._brand_vaders.get(key, self._vader)
-            valence = to_valence(analyzer.polarity_scores(_without_handles(text))["compound"])
+            vader_text = _without_handles(text)
+            valence = to_valence(analyzer.polarity_scores(vader_text)["compound"])
+            if (
+                -MILD_FAILURE_VALENCE <= valence < 0
+                and only_information_questions(vader_text.lower())
+            ):
+                valence = 0.0  # "can I rebook if it gets cancelled?": VADER's -1 for "cancelled"
         care = load_care_layer(lang if model is not None or lang == "en" else "en")
         for group_valence, reason in care.evaluate(text, toks).matches:
             valence += group_valence

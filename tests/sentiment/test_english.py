@@ -117,3 +117,23 @@ def test_brand_terms_carry_no_sentiment_for_their_brand():
 
 def test_question_without_complaint_stays_neutral(scorer):
     assert scorer.score("@AirCo can I bring my guitar on board?").label == "neutral"
+
+
+def test_but_weighs_what_follows(scorer):
+    """VADER's "but" rule applies to the care evidence too."""
+    praise_after = scorer.score("@AirCo the flight was delayed but the crew were brilliant, thank you")
+    complaint_after = scorer.score("@AirCo the crew were lovely but the flight was delayed 5 hours")
+    assert praise_after.label == "positive"
+    assert complaint_after.label == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("@AirCo why is it impossible to talk to an actual person", "negative"),
+        ("@ShopCo refund received, cheers", "positive"),
+        ("@ShopCo support rehoused us at 11pm. can't thank you enough", "positive"),
+    ],
+)
+def test_care_layer_v3_phrases(scorer, text, expected):
+    assert scorer.score(text).label == expected
