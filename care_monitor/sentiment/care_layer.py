@@ -152,7 +152,7 @@ class CareLayer:
         if not candidates:
             return CareEvidence(tuple(matches))
         text = text.lower()  # patterns are lower case: no IGNORECASE, which is slower
-        questions = information_question_spans(text) if self._information_questions else ()
+        questions: list[tuple[int, int]] | None = None if self._information_questions else []
         contrast = self._contrast.search(text) if self._contrast is not None else None
         taken: dict[str, list[tuple[int, int]]] = {}  # group -> spans already matched
         rules, searches, required = self.rules, self._searches, self._required
@@ -177,8 +177,11 @@ class CareLayer:
                     if valence < 0:  # "not delayed" is no complaint
                         continue
                     valence, reason = -0.74 * valence, f"not {reason}"  # VADER's negation factor
-                if valence < 0 and any(s <= start < e for s, e in questions):
-                    continue  # "can I rebook if it gets cancelled?": nothing has failed
+                if valence < 0:
+                    if questions is None:  # only worked out when a complaint rule matched
+                        questions = information_question_spans(text)
+                    if any(s <= start < e for s, e in questions):
+                        continue  # "can I rebook if it gets cancelled?": nothing has failed
                 if contrast is not None:
                     valence *= BEFORE_CONTRAST if start < contrast.start() else AFTER_CONTRAST
                 if len(reason) > MAX_REASON_CHARS:  # a whole question: name the rule instead
