@@ -18,12 +18,13 @@ _ASKS_ABOUT_A_CONDITION = re.compile(
     r"limit|allowance)|is there (an?|any)|are there any|usually|normally|typically|allowed|"
     r"policy|possible to|(where|how) (do|can|should) (i|we)|(can|could|may|should) (i|we|my|our)|"
     r"do you (have|offer|sell|accept|take|ship|allow|know|do)|does (it|the|this|your|an?) |"
-    r"anyone know|how early|will (i|we) (get|be|need|have))\b"
+    r"anyone know|how early|will (i|we) (get|be|need|have)|required|optional|do i need|affecting|"
+    r"what time|what day|which (gate|terminal|day))\b"
 )
 # a sentence opening like a question is one even without its "?"
 _QUESTION_OPENING = re.compile(
-    r"^\W*(hi|hey|hello|quick q(uestion)?|question)?\W*(can|could|do|does|is|are|will|would|should|"
-    r"what|where|when|which|how|anyone|if)\b"
+    r"^\W*(@\w+\W*)*(hi|hey|hello|quick q(uestion)?|question)?\W*(can|could|do|does|is|are|will|"
+    r"would|should|what|where|when|which|how|anyone)\b"
 )
 _COMPLAINT_MARKERS = re.compile(
     r"\b(why|still|again|yet|seriously|really|actually|how (much )?longer|how many more|"

@@ -29,9 +29,9 @@ MAX_REASONS = 4
 # the trained models are weak learners (cross-validated macro-F1 0.54-0.73): however sure a model
 # is, it weighs at most this much, so explicit lexicon words and care rules can outvote it
 MODEL_MAX_VALENCE = 2.5
-# one mild failure word in VADER's lexicon ("cancelled" -1.0, "lost" -1.3): in an information
-# question it names what might happen, not what did; stronger words still count
-MILD_FAILURE_VALENCE = 1.5
+# one failure word in VADER's lexicon ("cancelled" -1.0, "lost" -1.3, "drop" -1.1): in an
+# information question it names what might happen, not what did; stronger words still count
+MILD_FAILURE_VALENCE = 2.0
 RATING_VALENCE = {1: -3.0, 2: -2.0, 3: 0.0, 4: 1.0, 5: 1.5}
 _WORD = re.compile(r"[\w']+|[^\w\s]", re.UNICODE)
 _HANDLES_AND_LINKS = re.compile(r"(?<!\w)@\w+|https?://\S+|www\.\S+")
