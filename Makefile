@@ -56,6 +56,7 @@ bench-report: $(STAMP) system-deps
 bench-sentiment: $(STAMP)
 	$(BIN)/python -m bench.bench_sentiment
 
-# retrains care_monitor/sentiment/models/*.json.gz from ../shared/data/sentiment-train (needs scikit-learn)
+# retrains care_monitor/sentiment/models/*.json.gz from ../shared/data/sentiment-train and bench/data (needs scikit-learn)
 train-sentiment: $(STAMP)
 	$(BIN)/python -m bench.train_sentiment
+	$(BIN)/python -m bench.train_complaints

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 
 from care_monitor.sentiment.care_layer import load_care_layer
+from care_monitor.sentiment.complaint_model import Complaint, load_complaint_model
 from care_monitor.sentiment.features import tokens as tokenise
 from care_monitor.sentiment.language import detect_language
 from care_monitor.sentiment.linear_model import MODEL_LANGUAGES, load_model
@@ -59,10 +60,12 @@ class Scorer:
         self,
         brand_lexicons: dict[str, dict[str, float]] | None = None,
         brand_terms: dict[str, list[str]] | None = None,
+        complaint_model: bool = True,
     ) -> None:
         """`brand_lexicons`: per-brand valence overrides.  `brand_terms`: the words that name each
         brand (its name, its query terms): they carry no sentiment for that brand's posts, even
-        when VADER's lexicon has them ("United" is +1.8 there)."""
+        when VADER's lexicon has them ("United" is +1.8 there).  `complaint_model=False` leaves
+        out the English complaint detector (its training needs the scores without it)."""
         from vaderSentiment.vaderSentiment import NEGATE, SentimentIntensityAnalyzer
 
         self._negate = frozenset(NEGATE)
@@ -75,6 +78,7 @@ class Scorer:
             and not word.isalnum() and abs(valence) >= 0.5
         }
         self._emoticon_set = frozenset(self._emoticons)
+        self._use_complaint_model = complaint_model
         self._brand_words: dict[str, dict[str, float]] = {}
         self._brand_phrases: dict[str, list[tuple[re.Pattern[str], str, float]]] = {}
         self._brand_vaders = {}
@@ -151,9 +155,20 @@ class Scorer:
         rating_valence = RATING_VALENCE.get(rating, 0.0) if rating is not None else 0.0
         valence += rating_valence
         score = round(normalise(valence), 4)
+        if lang == "en" and label_for(score) == "neutral" and self._use_complaint_model:
+            complaint = self._complaint(toks)
+            if complaint is not None:  # a complaint in words no lexicon or rule knows
+                valence = min(valence, complaint.valence)
+                reasons += [(complaint.valence, word) for word in complaint.reasons]
+                score = round(normalise(valence), 4)
         if analyzer is not None and abs(score) >= POSITIVE_THRESHOLD:
             reasons += self._lexicon_reasons(toks, analyzer.lexicon)
         return SentimentResult(label_for(score), score, lang, _leaning(reasons, score, rating_valence, rating))
+
+    @staticmethod
+    def _complaint(toks: list[str]) -> Complaint | None:
+        model = load_complaint_model()
+        return model.complaint(toks) if model is not None else None
 
     def score_many(self, texts: Iterable[str], **kwargs):
         return [self.score(text, **kwargs) for text in texts]

@@ -1,0 +1,147 @@
+"""Train the English complaint detector shipped as care_monitor/sentiment/models/en_complaint.json.gz.
+
+    make train-sentiment        # runs this after the per-language models
+
+Rows: the project's own hand-written complaint sets (bench/data/complaints_en_*.tsv, Apache-2.0,
+see bench/data/README.md; "negative" = complaint) and the English training tweets
+(../shared/data/sentiment-train, xlmt_umsab_en_train.tsv).  A binary logistic regression over word
+unigrams and bigrams (complaint_model.features_of).  C and the probability threshold are picked by
+5-fold cross-validation of what the scorer will do with it: a post that VADER and the care layer
+leave neutral becomes negative when P(complaint) >= threshold.  Objective: the negative-class
+F1 on the complaint sets, among the settings whose macro-F1 on the general tweets stays at least
+GENERAL_MARGIN above the scorer's without the detector, so that catching complaints does not cost
+general accuracy.  Deterministic: same data -> same bytes.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+from bench.datasets import LABELS, read_tsv, train_rows
+from care_monitor.sentiment import Scorer
+from care_monitor.sentiment.complaint_model import MODEL_FILE, features_of
+from care_monitor.sentiment.features import tokens
+
+COMPLAINT_SETS = sorted((Path(__file__).resolve().parent / "data").glob("complaints_en_*.tsv"))
+C_GRID = (0.3, 1.0, 3.0)
+THRESHOLDS = np.round(np.arange(0.50, 0.951, 0.05), 2)
+MIN_DF = 2
+MIN_WEIGHT = 0.02
+# the detector must not cost general accuracy: cross-validated macro-F1 on the general tweets must
+# not fall below the scorer's without it (they are not the posts the team reads, but the
+# same scorer labels them)
+GENERAL_MARGIN = 0.0
+
+
+def vectorise(feature_lists: list[list[str]], vocabulary: dict[str, int]) -> csr_matrix:
+    rows, cols, values = [], [], []
+    for i, feats in enumerate(feature_lists):
+        scale = 1.0 / math.sqrt(max(1, len(feats)))
+        for feat, count in Counter(feats).items():
+            j = vocabulary.get(feat)
+            if j is not None:
+                rows.append(i)
+                cols.append(j)
+                values.append(count * scale)
+    return csr_matrix((values, (rows, cols)), shape=(len(feature_lists), len(vocabulary)))
+
+
+def macro_f1(gold: list[str], predicted: list[str]) -> float:
+    return float(np.mean([f1(gold, predicted, label) for label in LABELS]))
+
+
+def f1(gold: list[str], predicted: list[str], label: str) -> float:
+    tp = sum(g == p == label for g, p in zip(gold, predicted))
+    denominator = gold.count(label) + predicted.count(label)
+    return 2 * tp / denominator if denominator else 0.0
+
+
+def combined(base: list[str], probabilities: np.ndarray, threshold: float) -> list[str]:
+    """What the scorer does: a neutral post the detector is sure of becomes negative."""
+    return ["negative" if b == "neutral" and p >= threshold else b for b, p in zip(base, probabilities)]
+
+
+def objective(gold, base, probabilities, is_complaint_set, threshold) -> tuple[float, float]:
+    """(negative F1 on the complaint sets, 3-class macro-F1 on the general tweets)."""
+    predicted = combined(base, probabilities, threshold)
+    own = [i for i, flag in enumerate(is_complaint_set) if flag]
+    general = [i for i, flag in enumerate(is_complaint_set) if not flag]
+    return (f1(_pick(gold, own), _pick(predicted, own), "negative"),
+            macro_f1(_pick(gold, general), _pick(predicted, general)))
+
+
+def _pick(items: list[str], indices: list[int]) -> list[str]:
+    return [items[i] for i in indices]
+
+
+def train() -> dict:
+    own = [row for path in COMPLAINT_SETS for row in read_tsv(path)]
+    general = train_rows("en")
+    rows = own + general
+    is_complaint_set = [True] * len(own) + [False] * len(general)
+    gold = [label for label, _ in rows]
+    scorer = Scorer(complaint_model=False)
+    base = [scorer.score(text).label for _, text in rows]
+    feature_lists = [features_of(tokens(text)) for _, text in rows]
+    df = Counter(f for feats in feature_lists for f in set(feats))
+    vocabulary = {f: i for i, f in enumerate(sorted(f for f, n in df.items() if n >= MIN_DF))}
+    x = vectorise(feature_lists, vocabulary)
+    y = np.array([label == "negative" for label in gold], dtype=int)
+    strata = [f"{flag}:{label}" for flag, label in zip(is_complaint_set, gold)]
+    folds = list(StratifiedKFold(n_splits=5, shuffle=True, random_state=0).split(x, strata))
+    own_rows = [i for i, flag in enumerate(is_complaint_set) if not flag]
+    general_floor = macro_f1(_pick(gold, own_rows), _pick(base, own_rows)) + GENERAL_MARGIN
+    results = []
+    for c in C_GRID:
+        probabilities = np.zeros(len(rows))
+        for fit_rows, held_rows in folds:
+            model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
+            model.fit(x[fit_rows], y[fit_rows])
+            probabilities[held_rows] = model.predict_proba(x[held_rows])[:, 1]
+        for threshold in THRESHOLDS:
+            complaint_f1, general_f1 = objective(gold, base, probabilities, is_complaint_set, float(threshold))
+            print(f"  en_complaint C={c} threshold {threshold:.2f}: complaint-set negative F1 "
+                  f"{complaint_f1:.3f}, general macro-F1 {general_f1:.3f} (floor {general_floor:.3f})")
+            if general_f1 >= general_floor:
+                results.append((round(complaint_f1, 6), c, float(threshold)))
+    if not results:
+        raise SystemExit("no threshold keeps the general tweets' macro-F1: complaint model not written")
+    score, c, threshold = max(results)
+    model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced").fit(x, y)
+    names = sorted(vocabulary, key=vocabulary.get)
+    weights = {names[j]: round(float(w), 3) for j, w in enumerate(model.coef_[0]) if abs(w) >= MIN_WEIGHT}
+    return {
+        "model": "en_complaint",
+        "intercept": round(float(model.intercept_[0]), 4),
+        "threshold": threshold,
+        "weights": dict(sorted(weights.items())),
+        "training": {
+            "complaint_sets": [path.name for path in COMPLAINT_SETS],
+            "complaint_rows": len(own),
+            "general_rows": len(general),
+            "C": c,
+            "cv_objective": score,
+            "features_kept": len(weights),
+        },
+    }
+
+
+def main() -> None:
+    model = train()
+    payload = json.dumps(model, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    with open(MODEL_FILE, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as out:
+        out.write(payload.encode("utf-8"))
+    print(f"en_complaint: {model['training']} -> {MODEL_FILE.name} ({MODEL_FILE.stat().st_size // 1024} KiB)")
+
+
+if __name__ == "__main__":
+    main()

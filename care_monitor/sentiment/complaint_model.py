@@ -1,0 +1,101 @@
+"""English complaint detector: the complaints that neither VADER nor a care rule recognises.
+
+A compact binary logistic regression over word unigrams and bigrams (`features.tokens`), trained
+by `make train-sentiment` on the project's own hand-written complaint sets (bench/data) and the
+English training tweets, and shipped as gzipped JSON (models/en_complaint.json.gz).  The scorer
+asks it only about English posts its lexicon and rules leave neutral: a post it finds to be a
+complaint (probability >= the threshold picked by cross-validation) becomes negative, the more
+surely the more negative, with the words that weighed most as reasons.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from functools import lru_cache
+from typing import NamedTuple
+
+from care_monitor.sentiment.linear_model import MODEL_DIR, NOT_REASONS
+from care_monitor.sentiment.stopwords import STOPWORDS
+
+MODEL_FILE = MODEL_DIR / "en_complaint.json.gz"
+# valence (VADER units) of a complaint found right at the threshold, and of a certain one
+THRESHOLD_VALENCE, CERTAIN_VALENCE = 1.0, 4.0
+MAX_REASONS = 3
+# function words and placeholders weigh in the model but explain nothing to a reader
+_NOT_REASONS = NOT_REASONS | frozenset(STOPWORDS["en"].split())
+
+
+def features_of(toks: list[str]) -> list[str]:
+    """Training's features; the scorer computes the same sums without building the strings."""
+    return [f"w:{tok}" for tok in toks] + [f"b:{a} {b}" for a, b in zip(toks, toks[1:])]
+
+
+class Complaint(NamedTuple):
+    valence: float  # negative, VADER units
+    reasons: tuple[str, ...]
+
+
+class ComplaintModel:
+    def __init__(self, model: dict) -> None:
+        self.threshold = float(model["threshold"])
+        if not 0.0 < self.threshold < 1.0:
+            raise ValueError(f"complaint model: bad threshold {self.threshold}")
+        self._intercept = float(model["intercept"])
+        self._unigrams: dict[str, float] = {}
+        self._bigrams: dict[str, dict[str, float]] = {}
+        for feature, weight in model["weights"].items():
+            kind, name = feature[:2], feature[2:]
+            if kind == "w:":
+                self._unigrams[name] = weight
+            elif kind == "b:":
+                first, _, second = name.partition(" ")
+                self._bigrams.setdefault(first, {})[second] = weight
+
+    def probability(self, toks: list[str]) -> float:
+        if not toks:
+            return 0.0
+        return _sigmoid(self._intercept + self._sum(toks) / math.sqrt(2 * len(toks) - 1))
+
+    def complaint(self, toks: list[str]) -> Complaint | None:
+        """The evidence of a complaint, or None below the threshold."""
+        p = self.probability(toks)
+        if p < self.threshold:
+            return None
+        sureness = (p - self.threshold) / (1.0 - self.threshold)
+        valence = -(THRESHOLD_VALENCE + (CERTAIN_VALENCE - THRESHOLD_VALENCE) * sureness)
+        return Complaint(valence, self._reasons(toks))
+
+    def _sum(self, toks: list[str]) -> float:
+        unigrams = sum(filter(None, map(self._unigrams.get, toks)))
+        pairs = map(self._bigrams.get, toks)
+        bigrams = sum(
+            weights.get(second, 0.0)
+            for weights, second in zip(pairs, toks[1:])
+            if weights is not None
+        )
+        return unigrams + bigrams
+
+    def _reasons(self, toks: list[str]) -> tuple[str, ...]:
+        weighted = {
+            tok: self._unigrams[tok] for tok in toks
+            if tok.isalpha() and len(tok) > 2 and tok not in _NOT_REASONS
+            and self._unigrams.get(tok, 0.0) > 0.0
+        }
+        return tuple(sorted(weighted, key=weighted.__getitem__, reverse=True)[:MAX_REASONS])
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+@lru_cache(maxsize=1)
+def load_complaint_model() -> ComplaintModel | None:
+    if not MODEL_FILE.is_file():
+        return None
+    with gzip.open(MODEL_FILE, "rt", encoding="utf-8") as handle:
+        return ComplaintModel(json.load(handle))
