@@ -51,10 +51,12 @@ def to_valence(score: float) -> float:
 
 class Scorer:
     def __init__(self, brand_lexicons: dict[str, dict[str, float]] | None = None) -> None:
-        from vaderSentiment.vaderSentiment import NEGATE, SentimentIntensityAnalyzer
+        from vaderSentiment.vaderSentiment import NEGATE
+
+        from care_monitor.sentiment.vader_fast import FastVader
 
         self._negate = frozenset(NEGATE)
-        self._vader = SentimentIntensityAnalyzer()
+        self._vader = FastVader()
         # VADER's emoticons (":)", ":(", "<3", ":p" ...) mean the same in every language: the
         # trained models only know those their few thousand training posts happened to hold
         self._emoticons = {
@@ -116,7 +118,7 @@ class Scorer:
             analyzer = None
         else:
             analyzer = self._brand_vaders.get(key, self._vader)
-            valence = to_valence(analyzer.polarity_scores(text)["compound"])
+            valence = to_valence(analyzer.compound(text))
         care = load_care_layer(lang if model is not None or lang == "en" else "en")
         for group_valence, reason in care.evaluate(text, toks).matches:
             valence += group_valence
