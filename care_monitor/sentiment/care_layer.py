@@ -82,6 +82,9 @@ class WordGroup:
     unless_negated: bool
 
 
+_NO_EVIDENCE = CareEvidence(())  # immutable: one instance serves every text without a match
+
+
 class CareLayer:
     def __init__(
         self,
@@ -113,25 +116,20 @@ class CareLayer:
             tokens = features.tokens(text)
         matches: list[tuple[float, str]] = []
         if self._words or self._stems:
-            # one cached look-up per token in C; Python only visits lexicon words
-            groups = list(map(self._token_cache.get, tokens, itertools.repeat(_UNSEEN)))
-            if _UNSEEN in groups:
-                groups = [
-                    self._cached_word_group(token) if group is _UNSEEN else group
-                    for group, token in zip(groups, tokens)
-                ]
+            groups = self._word_groups(tokens)  # Python only visits lexicon words
             for position in itertools.compress(range(len(tokens)), groups):
                 match = _word_match(groups[position], tokens[position], tokens, position)
                 if match is not None:
                     matches.append(match)
         keys = set(map(_FIRST_THREE, tokens))
-        candidates = set(self._always)
         # set operations in C: only keys that trigger
         # (intersecting with the frozenset of keys walks the smaller set; with the dict it
         # would walk all of the index's keys)
-        candidates.update(*map(self._index.__getitem__, keys.intersection(self._index_keys)))
-        if not candidates:
-            return CareEvidence(tuple(matches))
+        triggered = keys.intersection(self._index_keys)
+        if not triggered and not self._always:
+            return CareEvidence(tuple(matches)) if matches else _NO_EVIDENCE
+        candidates = set(self._always)
+        candidates.update(*map(self._index.__getitem__, triggered))
         text = text.lower()  # patterns are lower case: no IGNORECASE, which is slower
         taken: dict[str, list[tuple[int, int]]] = {}  # group -> spans already matched
         rules, searches, required = self.rules, self._searches, self._required
@@ -159,10 +157,22 @@ class CareLayer:
                 if len(reason) > MAX_REASON_CHARS:  # a whole question: name the rule instead
                     reason = rule.group
                 matches.append((valence, reason))
-        return CareEvidence(tuple(matches))
+        return CareEvidence(tuple(matches)) if matches else _NO_EVIDENCE
 
     def clear_cache(self) -> None:
         self._token_cache.clear()
+
+    def _word_groups(self, tokens: list[str]) -> list[WordGroup | None]:
+        """Each token's lexicon group, or None; one look-up per token in C."""
+        if not self._stems:  # plain words: the lexicon itself is the fastest look-up
+            return list(map(self._words.get, tokens))
+        groups = list(map(self._token_cache.get, tokens, itertools.repeat(_UNSEEN)))
+        if _UNSEEN in groups:
+            groups = [
+                self._cached_word_group(token) if group is _UNSEEN else group
+                for group, token in zip(groups, tokens)
+            ]
+        return groups
 
     def _cached_word_group(self, token: str) -> WordGroup | None:
         """The token's lexicon group (stems make this more than a look-up), cached (bounded)."""
