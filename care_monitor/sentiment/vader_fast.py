@@ -28,6 +28,7 @@ Software.  THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRE
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 import string
 
@@ -69,7 +70,7 @@ class FastVader(SentimentIntensityAnalyzer):
         if not sentiments:
             return 0.0
         total = float(sum(sentiments))
-        emphasis = self._punctuation_emphasis(text)
+        emphasis = _punctuation_emphasis(text)
         if total > 0:
             total += emphasis
         elif total < 0:
@@ -92,7 +93,7 @@ class FastVader(SentimentIntensityAnalyzer):
 
     def _sentiments(self, text: str) -> list[float]:
         """One valence per word, as VADER's per-word loop and `_but_check` compute them."""
-        words = [_strip_punctuation_if_word(word) for word in text.split()]
+        words = _words_and_emoticons(text)
         if not words:
             return []
         lowered = list(map(str.lower, words))
@@ -101,17 +102,22 @@ class FastVader(SentimentIntensityAnalyzer):
         lexicon = self.lexicon
         sentiments: list[float] = [0] * len(words)  # VADER's own int 0 for words that do not score
         last = len(words) - 1
+        # most texts hold no idiom: VADER's per-word check of seven word sequences is skipped
+        idioms = not _IDIOM_PAIRS.isdisjoint(zip(lowered, lowered[1:]))
         for i in itertools.compress(range(len(words)), map(lexicon.__contains__, lowered)):
             word = lowered[i]
             if word in BOOSTER_DICT or (word == "kind" and i < last and lowered[i + 1] == "of"):
                 continue
-            sentiments[i] = self._word_valence(words, lowered, i, is_cap_diff)
+            sentiments[i] = self._word_valence(words, lowered, i, is_cap_diff, idioms)
         if "but" in lowered:
             sentiments = self._but_check(words, sentiments)
         return sentiments
 
-    def _word_valence(self, words: list[str], lowered: list[str], i: int, is_cap_diff: bool) -> float:
-        """VADER's sentiment_valence for the lexicon word at `i` (`lowered`: words lower-cased)."""
+    def _word_valence(
+        self, words: list[str], lowered: list[str], i: int, is_cap_diff: bool, idioms: bool = True
+    ) -> float:
+        """VADER's sentiment_valence for the lexicon word at `i` (`lowered`: words lower-cased;
+        `idioms`: False when the text holds none of VADER's multi-word idioms)."""
         lexicon = self.lexicon
         word = lowered[i]
         valence = lexicon[word]
@@ -133,14 +139,33 @@ class FastVader(SentimentIntensityAnalyzer):
                     scalar = scalar * 0.9
                 valence = valence + scalar
                 valence = _negation_check(valence, lowered, start_i, i)
-                if start_i == 2:
+                if start_i == 2 and idioms:
                     valence = _special_idioms_check(valence, lowered, i)
         return _least_check(valence, lowered, i, lexicon)
 
 
-def _strip_punctuation_if_word(token: str) -> str:
-    stripped = token.strip(_PUNCTUATION)
-    return token if len(stripped) <= 2 else stripped
+def _words_and_emoticons(text: str) -> list[str]:
+    """VADER's SentiText words: punctuation stripped from each end, unless that leaves two
+    characters or fewer (then the token stays whole: an emoticon such as ":)" or ":-(")."""
+    tokens = text.split()
+    words = list(map(str.strip, tokens, itertools.repeat(_PUNCTUATION)))
+    # str.strip returns the token itself when there is nothing to strip: only the few
+    # stripped tokens are looked at in Python
+    for i in itertools.compress(range(len(words)), map(operator.is_not, words, tokens)):
+        if len(words[i]) <= 2:
+            words[i] = tokens[i]
+    return words
+
+
+def _punctuation_emphasis(text: str) -> float:
+    """VADER's _punctuation_emphasis: up to 4 "!" and 2 or more "?" add emphasis."""
+    ep_count = min(text.count("!"), 4)
+    ep_amplifier = ep_count * 0.292
+    qm_count = text.count("?")
+    qm_amplifier = 0
+    if qm_count > 1:
+        qm_amplifier = qm_count * 0.18 if qm_count <= 3 else 0.96
+    return ep_amplifier + qm_amplifier
 
 
 def _negated(word: str) -> bool:
@@ -180,6 +205,15 @@ def _negation_check(valence: float, lowered: list[str], start_i: int, i: int) ->
         elif _negated(lowered[i - 3]):
             valence = valence * N_SCALAR
     return valence
+
+
+# each pair of consecutive words of VADER's multi-word idioms and boosters ("the shit",
+# "kiss of death", "kind of"): a text without any such pair of words cannot hold one
+_IDIOM_PAIRS = frozenset(
+    pair
+    for phrase in (*SPECIAL_CASES, *BOOSTER_DICT)
+    for pair in itertools.pairwise(phrase.split())
+)
 
 
 def _special_idioms_check(valence: float, lowered: list[str], i: int) -> float:
