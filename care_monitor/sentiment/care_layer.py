@@ -278,6 +278,8 @@ def triggers_of(pattern: str) -> tuple[str, ...] | None:
     """Literal words one of which must occur for `pattern` to match; None when unknown."""
     found: list[str] = []
     for alternative in _split_top(pattern):
+        if alternative.startswith("^"):
+            alternative = alternative[1:]  # anchored at the text's start: the rest must still match
         if alternative.startswith("(") and not alternative.startswith("(?"):
             end = _closing(alternative, 0)
             if end < 0:
