@@ -55,7 +55,8 @@ class Scorer:
 
         from care_monitor.sentiment.vader_fast import FastVader
 
-        self._negate = frozenset(NEGATE)
+        # "didn't" is tokenised as didn ' t: a lone "t" is the tail of a negation
+        self._negation_tokens = frozenset(NEGATE) | {"t"}
         self._vader = FastVader()
         # VADER's emoticons (":)", ":(", "<3", ":p" ...) mean the same in every language: the
         # trained models only know those their few thousand training posts happened to hold
@@ -145,8 +146,7 @@ class Scorer:
             word, valence = toks[i], valences[i]
             if abs(valence) < 1.0:
                 continue
-            # "didn't" is tokenised as didn ' t: a lone "t" is the tail of a negation
-            if any(w in self._negate or w == "t" for w in toks[max(0, i - 5):i]):
+            if not self._negation_tokens.isdisjoint(toks[max(0, i - 5):i]):
                 valence, word = -0.74 * valence, f"not {word}"
             found.append((valence, word))
         return found
