@@ -86,6 +86,9 @@ class WordGroup:
     unless_negated: bool
 
 
+_NO_EVIDENCE = CareEvidence(())  # immutable: one instance serves every text without a match
+
+
 class CareLayer:
     def __init__(
         self,
@@ -128,13 +131,7 @@ class CareLayer:
             tokens = features.tokens(text)
         matches: list[tuple[float, str]] = []
         if self._words or self._stems:
-            # one cached look-up per token in C; Python only visits lexicon words
-            groups = list(map(self._token_cache.get, tokens, itertools.repeat(_UNSEEN)))
-            if _UNSEEN in groups:
-                groups = [
-                    self._cached_word_group(token) if group is _UNSEEN else group
-                    for group, token in zip(groups, tokens)
-                ]
+            groups = self._word_groups(tokens)  # Python only visits lexicon words
             contrast_at = self._contrast_token(tokens)
             for position in itertools.compress(range(len(tokens)), groups):
                 match = _word_match(groups[position], tokens[position], tokens, position)
@@ -144,13 +141,14 @@ class CareLayer:
                         match = (match[0] * weight, match[1])
                     matches.append(match)
         keys = set(map(_FIRST_THREE, tokens))
-        candidates = set(self._always)
         # set operations in C: only keys that trigger
         # (intersecting with the frozenset of keys walks the smaller set; with the dict it
         # would walk all of the index's keys)
-        candidates.update(*map(self._index.__getitem__, keys.intersection(self._index_keys)))
-        if not candidates:
-            return CareEvidence(tuple(matches))
+        triggered = keys.intersection(self._index_keys)
+        if not triggered and not self._always:
+            return CareEvidence(tuple(matches)) if matches else _NO_EVIDENCE
+        candidates = set(self._always)
+        candidates.update(*map(self._index.__getitem__, triggered))
         text = text.lower()  # patterns are lower case: no IGNORECASE, which is slower
         questions: list[tuple[int, int]] | None = None if self._information_questions else []
         contrast = self._contrast.search(text) if self._contrast is not None else None
@@ -187,7 +185,7 @@ class CareLayer:
                 if len(reason) > MAX_REASON_CHARS:  # a whole question: name the rule instead
                     reason = rule.group
                 matches.append((valence, reason))
-        return CareEvidence(tuple(matches))
+        return CareEvidence(tuple(matches)) if matches else _NO_EVIDENCE
 
     def clear_cache(self) -> None:
         self._token_cache.clear()
@@ -197,6 +195,18 @@ class CareLayer:
         if not self._contrast_words or self._contrast_words.isdisjoint(tokens):
             return None
         return next(i for i, token in enumerate(tokens) if token in self._contrast_words)
+
+    def _word_groups(self, tokens: list[str]) -> list[WordGroup | None]:
+        """Each token's lexicon group, or None; one look-up per token in C."""
+        if not self._stems:  # plain words: the lexicon itself is the fastest look-up
+            return list(map(self._words.get, tokens))
+        groups = list(map(self._token_cache.get, tokens, itertools.repeat(_UNSEEN)))
+        if _UNSEEN in groups:
+            groups = [
+                self._cached_word_group(token) if group is _UNSEEN else group
+                for group, token in zip(groups, tokens)
+            ]
+        return groups
 
     def _cached_word_group(self, token: str) -> WordGroup | None:
         """The token's lexicon group (stems make this more than a look-up), cached (bounded)."""
@@ -302,6 +312,8 @@ def triggers_of(pattern: str) -> tuple[str, ...] | None:
     """Literal words one of which must occur for `pattern` to match; None when unknown."""
     found: list[str] = []
     for alternative in _split_top(pattern):
+        if alternative.startswith("^"):
+            alternative = alternative[1:]  # anchored at the text's start: the rest must still match
         if alternative.startswith("(") and not alternative.startswith("(?"):
             end = _closing(alternative, 0)
             if end < 0:

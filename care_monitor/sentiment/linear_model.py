@@ -127,27 +127,47 @@ class LinearModel:
         weights = self._unigrams.get(tok, 0j)
         n = 1
         if len(tok) >= 3:
-            grams = _gram_getter(len(tok) + 2)(f" {tok} ")
+            grams = _GRAM_GETTERS[len(tok) + 2](f" {tok} ")
             weights += sum(map(self._grams.get, grams, _NO_WEIGHT), 0j)
             n += len(grams)
-        # pos - neg (neutral's share cancels); weights are stored with 3 decimals, so rounding
-        # removes summation-order noise and equal leans stay equal (reasons order stays stable)
-        lean = round(weights.imag - weights.real, 6)
-        if not (len(tok) >= 3 and tok.isalpha() and tok not in NOT_REASONS) or (
-            -REASON_MIN_LEAN <= lean <= REASON_MIN_LEAN
-        ):
-            lean = 0.0  # no word, or too weak to be named as a reason
-        return (weights, n, lean, self._bigrams.get(tok, _NO_BIGRAMS))
+        return (weights, n, _reason_lean(tok, weights), self._bigrams.get(tok, _NO_BIGRAMS))
+
+
+def _reason_lean(tok: str, weights: complex) -> float:
+    """pos - neg (neutral's share cancels), or 0.0 for no word or a lean too weak for a reason.
+
+    Weights are stored with 3 decimals, so rounding removes summation-order noise and equal
+    leans stay equal (reasons order stays stable).  round() is slow: clearly weak leans skip it.
+    """
+    lean = weights.imag - weights.real
+    if -_SURELY_WEAK < lean < _SURELY_WEAK or not (
+        len(tok) >= 3 and tok.isalpha() and tok not in NOT_REASONS
+    ):
+        return 0.0
+    lean = round(lean, 6)
+    return 0.0 if -REASON_MIN_LEAN <= lean <= REASON_MIN_LEAN else lean
+
+
+# below this, a lean rounds to at most REASON_MIN_LEAN in magnitude
+_SURELY_WEAK = REASON_MIN_LEAN - 0.01
 
 
 _NO_WEIGHT = itertools.repeat(0j)
 _NO_BIGRAMS: dict[str, complex] = {}  # shared, never written
 
 
-@lru_cache(maxsize=256)
-def _gram_getter(padded_length: int) -> operator.itemgetter:
-    """One C call that cuts all character n-grams out of a padded word (>= 2 of them)."""
-    return operator.itemgetter(*gram_slices(padded_length))
+class _GramGetters(dict):
+    """padded word length -> one C call that cuts all character n-grams out of a padded word
+    (>= 2 of them); a dict look-up, cheaper per word than a cached function call."""
+
+    def __missing__(self, padded_length: int) -> operator.itemgetter:
+        getter = operator.itemgetter(*gram_slices(padded_length))
+        if len(self) < 256:  # bounded: words can be arbitrarily long
+            self[padded_length] = getter
+        return getter
+
+
+_GRAM_GETTERS = _GramGetters()
 
 
 def _reasons(hits: list[tuple[float, str]], score: float, limit: int) -> tuple[str, ...]:

@@ -66,10 +66,13 @@ class Scorer:
         brand (its name, its query terms): they carry no sentiment for that brand's posts, even
         when VADER's lexicon has them ("United" is +1.8 there).  `complaint_model=False` leaves
         out the English complaint detector (its training needs the scores without it)."""
-        from vaderSentiment.vaderSentiment import NEGATE, SentimentIntensityAnalyzer
+        from vaderSentiment.vaderSentiment import NEGATE
 
-        self._negate = frozenset(NEGATE)
-        self._vader = SentimentIntensityAnalyzer()
+        from care_monitor.sentiment.vader_fast import FastVader
+
+        # "didn't" is tokenised as didn ' t: a lone "t" is the tail of a negation
+        self._negation_tokens = frozenset(NEGATE) | {"t"}
+        self._vader = FastVader()
         # VADER's emoticons (":)", ":(", "<3", ":p" ...) mean the same in every language: the
         # trained models only know those their few thousand training posts happened to hold
         self._emoticons = {
@@ -138,7 +141,7 @@ class Scorer:
         else:
             analyzer = self._brand_vaders.get(key, self._vader)
             vader_text = _without_handles(text)
-            valence = to_valence(analyzer.polarity_scores(vader_text)["compound"])
+            valence = to_valence(analyzer.compound(vader_text))
             if (
                 -MILD_FAILURE_VALENCE <= valence < 0
                 and only_information_questions(vader_text.lower())
@@ -181,8 +184,7 @@ class Scorer:
             word, valence = toks[i], valences[i]
             if abs(valence) < 1.0:
                 continue
-            # "didn't" is tokenised as didn ' t: a lone "t" is the tail of a negation
-            if any(w in self._negate or w == "t" for w in toks[max(0, i - 5):i]):
+            if not self._negation_tokens.isdisjoint(toks[max(0, i - 5):i]):
                 valence, word = -0.74 * valence, f"not {word}"
             found.append((valence, word))
         return found

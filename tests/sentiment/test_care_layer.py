@@ -48,6 +48,7 @@ def test_triggers_and_required_words_of_patterns():
     assert triggers_of("(yet )?again[?!]+|once again") == ("yet", "again", "once again")
     assert triggers_of("🙄|😡") == ("🙄", "😡")
     assert triggers_of(r"(\d+|two) times") == ("0", "two")  # tokens carry digits as 0
+    assert triggers_of(r"^(@\w+ )+late|^hi there") == ("@", "hi there")  # anchored: what follows
     assert required_words("(was|is) supposed to") == (frozenset({"sup"}), frozenset({"to"}))
     assert required_words("(app|site) (is |was )?(down|crashing)") == (frozenset({"dow", "cra"}),)
 
@@ -61,3 +62,10 @@ def test_english_rule_is_a_word_boundary_match():
     layer = load_care_layer("en")
     assert layer.evaluate("my flight was delayed").matches
     assert not layer.evaluate("the undelayed flight").matches
+
+
+def test_a_rule_anchored_on_a_handle_runs_only_when_the_text_has_one(tmp_path):
+    layer = _compile(write(tmp_path, "  - name: late\n    valence: -2\n    patterns: ['^(@\\w+ )+[^\\n]*late']\n"))
+    assert layer.rules[0].triggers == ("@",)
+    assert layer.evaluate("@rail the train is late").matches == ((-2.0, "@rail the train is late"),)
+    assert layer.evaluate("the train is late").matches == ()
