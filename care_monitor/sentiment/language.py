@@ -104,9 +104,13 @@ def detect_language(text: str, hint: str | None = None, tokens: list[str] | None
     guessed = stopwords.guess(tokens if tokens is not None else features.tokens(text[: MAX_CHARS * 2]))
     if guessed is not None:
         return guessed
-    cleaned = _NOISE.sub(" ", text[: MAX_CHARS * 2])[:MAX_CHARS]
-    # lone surrogates (broken emoji from some APIs) cannot be encoded for the detectors
-    cleaned = cleaned.encode("utf-8", "replace").decode("utf-8")
+    head = text[: MAX_CHARS * 2]
+    # substring checks first: most posts hold no noise and need no regex pass
+    noisy = "@" in head or "#" in head or "http" in head or "www." in head
+    cleaned = (_NOISE.sub(" ", head) if noisy else head)[:MAX_CHARS]
+    if not cleaned.isascii():
+        # lone surrogates (broken emoji from some APIs) cannot be encoded for the detectors
+        cleaned = cleaned.encode("utf-8", "replace").decode("utf-8")
     if _ENOUGH_LETTERS.search(cleaned) is None:
         return hint or UNKNOWN
     fast = _cld2_if_sure(cleaned)
