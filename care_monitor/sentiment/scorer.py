@@ -152,7 +152,9 @@ class Scorer:
             found.append((valence, word))
         return found
 
-    def _emoticon_valence(self, text: str, toks: list[str], reasons: list[tuple[float, str]]) -> float:
+    def _emoticon_valence(
+        self, text: str, toks: list[str], reasons: list[tuple[float, str]]
+    ) -> float:
         """Valence of VADER's emoticons in a text scored by a trained model (each counted once)."""
         if self._emoticon_marks.isdisjoint(toks) and not any(
             map(text.lower().__contains__, self._plain_emoticons)

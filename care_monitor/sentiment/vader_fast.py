@@ -202,7 +202,9 @@ def _negation_check(valence: float, lowered: list[str], start_i: int, i: int) ->
             lowered[i - 1] == "so" or lowered[i - 1] == "this"
         ):
             valence = valence * 1.25
-        elif lowered[i - 3] == "without" and (lowered[i - 2] == "doubt" or lowered[i - 1] == "doubt"):
+        elif lowered[i - 3] == "without" and (
+            lowered[i - 2] == "doubt" or lowered[i - 1] == "doubt"
+        ):
             pass
         elif _negated(lowered[i - 3]):
             valence = valence * N_SCALAR
