@@ -14,10 +14,11 @@ match adds its group's valence (VADER units); the matched text becomes a reason.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import operator
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -114,16 +115,23 @@ class CareLayer:
         self._stem_slices = [slice(0, n) for n in sorted({len(stem) for stem in self._stems})]
         self._token_cache: dict[str, WordGroup | None] = {}
         self._searches = [rule.pattern.search for rule in rules]
-        self._required = [rule.required for rule in rules]
-        # first three letters of each trigger word -> rules to try; a text's words pick candidates
-        self._always = [i for i, rule in enumerate(rules) if rule.triggers is None]
-        self._index: dict[str, list[int]] = {}
-        for i, rule in enumerate(rules):
-            for trigger in rule.triggers or ():
-                self._index.setdefault(_index_key(trigger), []).append(i)
-        for key in self._index:  # evaluate() adds a token's candidates once per token
-            self._index[key] = sorted(set(self._index[key]))
-        self._index_keys = frozenset(self._index)
+        # Candidate rules as bit masks (bit i = rule i), combined in C: a text's index keys
+        # (first three letters of its words) pick the rules one of whose trigger words they
+        # start, and the rules whose first required set they meet; further required sets
+        # (few rules have one) are checked rule by rule.
+        self._always_mask = _mask(i for i, rule in enumerate(rules) if rule.triggers is None)
+        self._trigger_masks = _key_masks(
+            (_index_key(trigger), i)
+            for i, rule in enumerate(rules)
+            for trigger in rule.triggers or ()
+        )
+        self._unrequired_mask = _mask(i for i, rule in enumerate(rules) if not rule.required)
+        self._required_masks = _key_masks(
+            (key, i) for i, rule in enumerate(rules) if rule.required for key in rule.required[0]
+        )
+        self._further_required = [rule.required[1:] for rule in rules]
+        self._trigger_keys = frozenset(self._trigger_masks)
+        self._required_keys = frozenset(self._required_masks)
 
     def evaluate(self, text: str, tokens: list[str] | None = None) -> CareEvidence:
         """Rules matching `text`; `tokens` are its lower-cased tokens (features.tokens) if known."""
@@ -141,21 +149,25 @@ class CareLayer:
                         match = (match[0] * weight, match[1])
                     matches.append(match)
         keys = set(map(_FIRST_THREE, tokens))
-        # set operations in C: only keys that trigger
-        # (intersecting with the frozenset of keys walks the smaller set; with the dict it
-        # would walk all of the index's keys)
-        triggered = keys.intersection(self._index_keys)
-        if not triggered and not self._always:
+        # intersecting with a frozenset walks the smaller set: the text's keys
+        triggered = keys.intersection(self._trigger_keys)
+        candidates = functools.reduce(
+            operator.or_, map(self._trigger_masks.__getitem__, triggered), self._always_mask
+        )
+        if candidates:
+            met = keys.intersection(self._required_keys)
+            candidates &= functools.reduce(
+                operator.or_, map(self._required_masks.__getitem__, met), self._unrequired_mask
+            )
+        if not candidates:
             return CareEvidence(tuple(matches)) if matches else _NO_EVIDENCE
-        candidates = set(self._always)
-        candidates.update(*map(self._index.__getitem__, triggered))
         text = text.lower()  # patterns are lower case: no IGNORECASE, which is slower
         questions: list[tuple[int, int]] | None = None if self._information_questions else []
         contrast = self._contrast.search(text) if self._contrast is not None else None
         taken: dict[str, list[tuple[int, int]]] = {}  # group -> spans already matched
-        rules, searches, required = self.rules, self._searches, self._required
-        for number in sorted(candidates):
-            if any(map(keys.isdisjoint, required[number])):
+        rules, searches, further_required = self.rules, self._searches, self._further_required
+        for number in _set_bits(candidates):  # in rule order
+            if further_required[number] and any(map(keys.isdisjoint, further_required[number])):
                 continue  # a word the rule cannot match without is missing: skip the regex
             first = searches[number](text)
             if first is None:
@@ -224,6 +236,30 @@ class CareLayer:
             prefixes = map(token.__getitem__, self._stem_slices)
             found = next(filter(None, map(self._stems.get, prefixes)), None)
         return found
+
+
+def _mask(numbers: Iterable[int]) -> int:
+    """The bit mask of rule numbers."""
+    mask = 0
+    for number in numbers:
+        mask |= 1 << number
+    return mask
+
+
+def _key_masks(pairs: Iterable[tuple[str, int]]) -> dict[str, int]:
+    """(index key, rule number) pairs -> each key's bit mask of rules."""
+    masks: dict[str, int] = {}
+    for key, number in pairs:
+        masks[key] = masks.get(key, 0) | 1 << number
+    return masks
+
+
+def _set_bits(mask: int) -> Iterator[int]:
+    """Numbers of the bits set in `mask`, lowest first."""
+    while mask:
+        lowest = mask & -mask
+        yield lowest.bit_length() - 1
+        mask ^= lowest
 
 
 def _word_matches(

@@ -14,7 +14,6 @@ source gave a language hint.
 
 from __future__ import annotations
 
-import math
 import re
 from functools import lru_cache
 
@@ -37,55 +36,12 @@ MAX_CHARS = 300
 
 
 @lru_cache(maxsize=1)
-def _identifier() -> _CompactIdentifier:
+def _identifier():
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     identifier.set_languages(list(SUPPORTED_LANGUAGES))
-    return _CompactIdentifier(identifier)
-
-
-class _CompactIdentifier:
-    """py3langid's `classify`, same steps and numbers, over compact copies of its state tables.
-
-    py3langid walks a byte automaton whose per-state tables (row offsets and feature ids, ~100k
-    each) are Python lists: every step reads a pointer, then a scattered int object.  Arrays hold
-    the same numbers contiguously: fewer cache misses per byte, and less of the scorer's own data
-    evicted, on the ~5 % of posts that reach py3langid.
-    """
-
-    def __init__(self, identifier) -> None:
-        import array
-
-        self._identifier = identifier
-        self._row_offsets = array.array("i", identifier._rowbase)
-        self._feature_ids = array.array("i", identifier.tk_output)
-        # the steps copied below assume these settings (the ones _identifier() makes)
-        self._same_steps = (
-            identifier._norm_probs and identifier.min_confidence is None and not identifier._alias_pairs
-        )
-
-    def classify(self, text: str) -> tuple[str, float]:
-        import numpy as np
-        from py3langid.langid import visit_counts
-
-        identifier = self._identifier
-        if not self._same_steps:
-            return identifier.classify(text)
-        encoded = identifier._encode(text)
-        visits = visit_counts(identifier.tk_nextmove, self._row_offsets, self._feature_ids, encoded)
-        if not visits:
-            return identifier.classify(text)  # no feature at all: py3langid's own fallback
-        # from here on, py3langid's LanguageIdentifier._sparse_score, _decide and classify
-        # (norm_probs=True, no aliases among the team's languages, no min_confidence)
-        features = np.fromiter(visits.keys(), dtype=np.intp, count=len(visits))
-        counts = np.fromiter(visits.values(), dtype=np.float32, count=len(visits))
-        scores = np.log1p(counts) @ identifier.nb_ptc[features] + identifier.nb_pc
-        scores *= 1.0 / math.sqrt(len(encoded) or 1)
-        np.exp(scores - scores.max(), out=scores)
-        scores /= scores.sum()
-        best = int(scores.argmax())
-        return identifier.nb_classes[best], float(scores[best])
+    return identifier
 
 
 def _normalise_hint(hint: str | None) -> str | None:
@@ -104,9 +60,13 @@ def detect_language(text: str, hint: str | None = None, tokens: list[str] | None
     guessed = stopwords.guess(tokens if tokens is not None else features.tokens(text[: MAX_CHARS * 2]))
     if guessed is not None:
         return guessed
-    cleaned = _NOISE.sub(" ", text[: MAX_CHARS * 2])[:MAX_CHARS]
-    # lone surrogates (broken emoji from some APIs) cannot be encoded for the detectors
-    cleaned = cleaned.encode("utf-8", "replace").decode("utf-8")
+    head = text[: MAX_CHARS * 2]
+    # substring checks first: most posts hold no noise and need no regex pass
+    noisy = "@" in head or "#" in head or "http" in head or "www." in head
+    cleaned = (_NOISE.sub(" ", head) if noisy else head)[:MAX_CHARS]
+    if not cleaned.isascii():
+        # lone surrogates (broken emoji from some APIs) cannot be encoded for the detectors
+        cleaned = cleaned.encode("utf-8", "replace").decode("utf-8")
     if _ENOUGH_LETTERS.search(cleaned) is None:
         return hint or UNKNOWN
     fast = _cld2_if_sure(cleaned)

@@ -99,7 +99,6 @@ class LinearModel:
         count = sum(n) + len(toks) - 1  # one bigram feature per adjacent pair
         # bigrams: each word's {next word: weight} (empty when none), looked up in C
         total = sum(map(dict.get, pairs, toks[1:], _NO_WEIGHT), total)
-        hits = [(value, tok) for value, tok in zip(lean, toks) if value] if any(lean) else None
         # class scores relative to neutral (neutral's is 0): softmax is unchanged by the shift
         logits = self._intercept_diff + total / math.sqrt(count)
         neg, pos = logits.real, logits.imag
@@ -107,7 +106,10 @@ class LinearModel:
         e_neg, e_neu, e_pos = math.exp(neg - top), math.exp(-top), math.exp(pos - top)
         raw = (e_pos - e_neg) / (e_neg + e_neu + e_pos)
         score = _map(raw, self._low, self._high)
-        return ModelScore(score, _reasons(hits, score, max_reasons) if hits else ())
+        if abs(score) < LABEL_EDGE or not any(lean):
+            return ModelScore(score, ())  # a neutral score names no reasons
+        hits = [(value, tok) for value, tok in zip(lean, toks) if value]
+        return ModelScore(score, _reasons(hits, score, max_reasons))
 
     def clear_cache(self) -> None:
         """Forget the words met so far (the vocabulary's precomputed rows stay)."""

@@ -82,6 +82,7 @@ class Scorer:
         }
         self._emoticon_set = frozenset(self._emoticons)
         self._use_complaint_model = complaint_model
+        self._emoticon_marks, self._plain_emoticons = _emoticon_clues(self._emoticon_set)
         self._brand_words: dict[str, dict[str, float]] = {}
         self._brand_phrases: dict[str, list[tuple[re.Pattern[str], str, float]]] = {}
         self._brand_vaders = {}
@@ -136,7 +137,7 @@ class Scorer:
             valence = max(-MODEL_MAX_VALENCE, min(MODEL_MAX_VALENCE, to_valence(result.score)))
             reasons += [(result.score, r) for r in result.reasons]
             valence += self._brand_word_valence(key, text, reasons)
-            valence += self._emoticon_valence(text, reasons)
+            valence += self._emoticon_valence(text, toks, reasons)
             analyzer = None
         else:
             analyzer = self._brand_vaders.get(key, self._vader)
@@ -189,8 +190,14 @@ class Scorer:
             found.append((valence, word))
         return found
 
-    def _emoticon_valence(self, text: str, reasons: list[tuple[float, str]]) -> float:
+    def _emoticon_valence(
+        self, text: str, toks: list[str], reasons: list[tuple[float, str]]
+    ) -> float:
         """Valence of VADER's emoticons in a text scored by a trained model (each counted once)."""
+        if self._emoticon_marks.isdisjoint(toks) and not any(
+            map(text.lower().__contains__, self._plain_emoticons)
+        ):
+            return 0.0  # most texts: no emoticon can be among their words
         found = self._emoticon_set.intersection(text.split())
         total = 0.0
         for emoticon in found:
@@ -218,6 +225,32 @@ def _without_handles(text: str) -> str:
     if "@" in text or "http" in text or "www." in text:
         return _HANDLES_AND_LINKS.sub(" ", text)
     return text
+
+
+# punctuation common in plain sentences: useless as a sign that an emoticon may be present
+_SENTENCE_PUNCTUATION = frozenset(".,'\"?!-@#")
+
+
+def _emoticon_clues(emoticons: frozenset[str]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """What any text holding one of `emoticons` (as a whitespace-separated word) shows.
+
+    Most emoticons hold a mark that is rare in sentences (":", ";", "(", "<" ...); each such
+    mark is a token of its own (features.tokens), so a text none of whose tokens is one of
+    these marks holds none of those emoticons.  The few others ("o.O", "x-d") are looked for
+    as lower-case substrings.
+    """
+    marks: set[str] = set()
+    plain: list[str] = []
+    for emoticon in emoticons:
+        rare = {ch for ch in emoticon if not (ch.isalnum() or ch == "_" or ch.isspace())}
+        rare -= _SENTENCE_PUNCTUATION
+        if rare:
+            marks |= rare
+        elif emoticon.isascii():
+            plain.append(emoticon.lower())
+        else:  # lower-casing beyond ASCII can depend on the neighbours: always look
+            return frozenset(), ("",)
+    return frozenset(marks), tuple(sorted(set(plain)))
 
 
 def _leaning(

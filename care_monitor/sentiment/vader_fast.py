@@ -54,6 +54,8 @@ class FastVader(SentimentIntensityAnalyzer):
         # VADER replaces emoji one character at a time: longer keys of its emoji lexicon
         # (sequences with joiners or skin tones) never match, so only single characters count
         singles = sorted(key for key in self.emojis if len(key) == 1)
+        # all of VADER's emoji lie beyond ASCII: an ASCII text is cleared by one C call
+        self._ascii_is_emoji_free = not any(char.isascii() for char in singles)
         self._emoji_chars = frozenset(singles)
         self._emoji_pattern = re.compile("[" + "".join(map(re.escape, singles)) + "]")
 
@@ -80,7 +82,7 @@ class FastVader(SentimentIntensityAnalyzer):
     def _without_emoji(self, text: str) -> str:
         """Each emoji replaced by its description, with a space before it unless the text
         starts there or a space precedes it in the original text (as VADER's loop does)."""
-        if self._emoji_chars.isdisjoint(text):
+        if (self._ascii_is_emoji_free and text.isascii()) or self._emoji_chars.isdisjoint(text):
             return text
         emojis = self.emojis
 
@@ -200,7 +202,9 @@ def _negation_check(valence: float, lowered: list[str], start_i: int, i: int) ->
             lowered[i - 1] == "so" or lowered[i - 1] == "this"
         ):
             valence = valence * 1.25
-        elif lowered[i - 3] == "without" and (lowered[i - 2] == "doubt" or lowered[i - 1] == "doubt"):
+        elif lowered[i - 3] == "without" and (
+            lowered[i - 2] == "doubt" or lowered[i - 1] == "doubt"
+        ):
             pass
         elif _negated(lowered[i - 3]):
             valence = valence * N_SCALAR

@@ -65,7 +65,9 @@ def test_english_rule_is_a_word_boundary_match():
 
 
 def test_a_rule_anchored_on_a_handle_runs_only_when_the_text_has_one(tmp_path):
-    layer = _compile(write(tmp_path, "  - name: late\n    valence: -2\n    patterns: ['^(@\\w+ )+[^\\n]*late']\n"))
+    layer = _compile(write(tmp_path, (
+        "  - name: late\n    valence: -2\n    patterns: ['^(@\\w+ )+[^\\n]*late']\n"
+    )))
     assert layer.rules[0].triggers == ("@",)
     assert layer.evaluate("@rail the train is late").matches == ((-2.0, "@rail the train is late"),)
     assert layer.evaluate("the train is late").matches == ()

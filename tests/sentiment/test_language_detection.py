@@ -55,27 +55,3 @@ def test_function_words_decide_without_the_detectors():
     assert guess(tokens("il pacco non è arrivato e nessuno risponde per questo")) == "it"
     assert guess(tokens("ok")) is None  # too few function words: the detectors decide
     assert guess(tokens("thanks! muchas gracias por todo")) in (None, "es")  # never English
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "My order arrived broken and support never answered",
-        "Comanda a ajuns stricată și nimeni nu răspunde",
-        "Đơn hàng bị hỏng và không ai trả lời",
-        "OK OK",
-        "bueno pero no",
-        "ciao ciao ciao amore",
-        "Danke schön, alles gut!!!",
-        "été très très sympa 😀",
-        "xyz qwrt pfff hmm",
-        "12 ab",
-        "!!!",
-        "",
-    ],
-)
-def test_compact_identifier_classifies_like_py3langid(text):
-    from care_monitor.sentiment.language import _identifier
-
-    compact = _identifier()
-    assert compact.classify(text) == compact._identifier.classify(text)

@@ -67,6 +67,18 @@ def test_emoticons_count_in_model_languages(scorer):
     assert ":)" in happy.reasons
 
 
+@pytest.mark.parametrize("emoticon", [":)", ":-D", "<3", "8-d", "o.O", "O_o", "v.v", "x-p"])
+def test_every_kind_of_emoticon_is_found_in_model_languages(scorer, emoticon):
+    """Emoticons with a rare mark (":", "<") and those without one ("o.O", "x-p") alike."""
+    base = "il treno arriva alle nove domani mattina, vero?"
+    valence = scorer._emoticons.get(emoticon)
+    assert valence is not None
+    with_emoticon = scorer.score(f"{base} {emoticon}")
+    assert with_emoticon.language == "it"
+    assert (with_emoticon.score > scorer.score(base).score) == (valence > 0)
+    assert with_emoticon.score != scorer.score(base).score
+
+
 def test_italian_and_portuguese_lexicon_words_drive_the_label(scorer):
     assert scorer.score("che schifo, sono proprio deluso da tutto questo").label == "negative"
     assert scorer.score("que vergonha, estou muito decepcionado com isso").label == "negative"
