@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from care_monitor.sentiment.care_layer import load_care_layer
+
 GOLDEN = {
     # language: (clearly negative, clearly positive, complaint without sentiment words)
     "es": ("Qué servicio tan malo, estoy muy decepcionado",
@@ -83,3 +85,10 @@ def test_italian_and_portuguese_lexicon_words_drive_the_label(scorer):
     assert scorer.score("che schifo, sono proprio deluso da tutto questo").label == "negative"
     assert scorer.score("que vergonha, estou muito decepcionado com isso").label == "negative"
     assert scorer.score("il film non è affatto male, anzi").label != "negative"
+
+
+def test_italian_word_families_and_negated_praise(scorer):
+    # `stem*` entries cover a word's family; a negated praise word flips ("non mi piace")
+    assert scorer.score("una gestione vergognosa, sono indignato", language="it").label == "negative"
+    assert load_care_layer("it").evaluate("non mi piace").matches == ((-1.48, "not piace"),)
+    assert scorer.score("che serata meravigliosa, mi sono divertito tantissimo", language="it").label == "positive"
