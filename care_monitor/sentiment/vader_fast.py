@@ -99,18 +99,21 @@ class FastVader(SentimentIntensityAnalyzer):
         if not words:
             return []
         lowered = list(map(str.lower, words))
-        capitals = sum(map(str.isupper, words))
-        is_cap_diff = 0 < len(words) - capitals < len(words)
         lexicon = self.lexicon
         sentiments: list[float] = [0] * len(words)  # VADER's own int 0 for words that do not score
-        last = len(words) - 1
-        # most texts hold no idiom: VADER's per-word check of seven word sequences is skipped
-        idioms = not _IDIOM_PAIRS.isdisjoint(zip(lowered, lowered[1:]))
-        for i in itertools.compress(range(len(words)), map(lexicon.__contains__, lowered)):
-            word = lowered[i]
-            if word in BOOSTER_DICT or (word == "kind" and i < last and lowered[i + 1] == "of"):
-                continue
-            sentiments[i] = self._word_valence(words, lowered, i, is_cap_diff, idioms)
+        scoring = list(itertools.compress(range(len(words)), map(lexicon.__contains__, lowered)))
+        if scoring:
+            capitals = sum(map(str.isupper, words))
+            is_cap_diff = 0 < len(words) - capitals < len(words)
+            # VADER looks for idioms around lexicon words past the third word; most texts hold
+            # none, which one look at their pairs of words tells
+            idioms = scoring[-1] > 2 and not _IDIOM_PAIRS.isdisjoint(zip(lowered, lowered[1:]))
+            last = len(words) - 1
+            for i in scoring:
+                word = lowered[i]
+                if word in BOOSTER_DICT or (word == "kind" and i < last and lowered[i + 1] == "of"):
+                    continue
+                sentiments[i] = self._word_valence(words, lowered, i, is_cap_diff, idioms)
         if "but" in lowered:
             sentiments = self._but_check(words, sentiments)
         return sentiments
