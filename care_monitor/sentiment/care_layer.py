@@ -163,7 +163,11 @@ class CareLayer:
             return CareEvidence(tuple(matches)) if matches else _NO_EVIDENCE
         text = text.lower()  # patterns are lower case: no IGNORECASE, which is slower
         questions: list[tuple[int, int]] | None = None if self._information_questions else []
-        contrast = self._contrast.search(text) if self._contrast is not None else None
+        contrast = (  # the token check first: most texts hold no contrast word
+            self._contrast.search(text)
+            if self._contrast is not None and not self._contrast_words.isdisjoint(tokens)
+            else None
+        )
         taken: dict[str, list[tuple[int, int]]] = {}  # group -> spans already matched
         rules, searches, further_required = self.rules, self._searches, self._further_required
         for number in _set_bits(candidates):  # in rule order

@@ -11,6 +11,7 @@ surely the more negative, with the words that weighed most as reasons.
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import math
 from functools import lru_cache
@@ -68,14 +69,11 @@ class ComplaintModel:
         return Complaint(valence, self._reasons(toks))
 
     def _sum(self, toks: list[str]) -> float:
-        unigrams = sum(filter(None, map(self._unigrams.get, toks)))
-        pairs = map(self._bigrams.get, toks)
-        bigrams = sum(
-            weights.get(second, 0.0)
-            for weights, second in zip(pairs, toks[1:])
-            if weights is not None
-        )
-        return unigrams + bigrams
+        """Unigram and bigram weights of the tokens, summed in C (map/sum, no Python loop)."""
+        unigrams = sum(map(self._unigrams.get, toks, _NO_WEIGHT))
+        # each token's {next token: weight} (an empty dict when none), asked for the next token
+        pairs = map(self._bigrams.get, toks, _NO_BIGRAMS)
+        return unigrams + sum(map(dict.get, pairs, toks[1:], _NO_WEIGHT))
 
     def _reasons(self, toks: list[str]) -> tuple[str, ...]:
         weighted = {
@@ -84,6 +82,10 @@ class ComplaintModel:
             and self._unigrams.get(tok, 0.0) > 0.0
         }
         return tuple(sorted(weighted, key=weighted.__getitem__, reverse=True)[:MAX_REASONS])
+
+
+_NO_WEIGHT = itertools.repeat(0.0)
+_NO_BIGRAMS = itertools.repeat({})  # one shared empty dict, never written
 
 
 def _sigmoid(z: float) -> float:

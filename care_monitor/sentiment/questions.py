@@ -35,6 +35,8 @@ _COMPLAINT_MARKERS = re.compile(
 
 def information_question_spans(lowered: str) -> list[tuple[int, int]]:
     """Character spans of the information questions of a lower-cased text."""
+    if _ASKS_ABOUT_A_CONDITION.search(lowered) is None:
+        return []  # one search of the whole text: most posts ask about no condition
     spans = []
     for sentence in _SENTENCE.finditer(lowered):
         chunk = sentence.group(0)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class SentimentResult:
+class SentimentResult(NamedTuple):  # immutable, and ~5x cheaper to build than a frozen dataclass
     label: str  # "negative" | "neutral" | "positive"
     score: float  # -1..1
     language: str | None  # ISO 639-1 code, or "und" when unknown
