@@ -80,3 +80,18 @@ def guess(tokens: list[str]) -> str | None:
         return None
     words = sum(map(str.isalpha, tokens))
     return best if hits >= MIN_SHARE * words else None
+
+
+def leaning(tokens: list[str]) -> str | None:
+    """The language with strictly the most function words among `tokens` (one is enough), else
+    None: a weaker answer than `guess`, for posts that CLD2 was not sure of either."""
+    found = list(filter(None, map(WORD_LANGUAGE.get, tokens)))
+    if not found:
+        return None
+    counts: dict[str, int] = {}
+    for language in found:
+        counts[language] = counts.get(language, 0) + 1
+    ranked = sorted(counts.values(), reverse=True)
+    if len(ranked) > 1 and ranked[0] == ranked[1]:
+        return None
+    return max(counts, key=counts.__getitem__)

@@ -55,3 +55,11 @@ def test_function_words_decide_without_the_detectors():
     assert guess(tokens("il pacco non è arrivato e nessuno risponde per questo")) == "it"
     assert guess(tokens("ok")) is None  # too few function words: the detectors decide
     assert guess(tokens("thanks! muchas gracias por todo")) in (None, "es")  # never English
+
+
+def test_leaning_needs_a_strict_lead():
+    from care_monitor.sentiment import stopwords
+
+    assert stopwords.leaning(["questo", "xyz"]) == "it"
+    assert stopwords.leaning(["xyz", "qwerty"]) is None
+    assert stopwords.leaning(["questo", "the"]) is None  # one each: no lead
