@@ -129,12 +129,16 @@ def main() -> None:
     )
     print(header)
     print("-" * len(header))
+    totals = {"items": 0, "vader_s": 0.0, "ours_s": 0.0}
     for name, language, rows in datasets():
         gold = [label for label, _ in rows]
         texts = [text for _, text in rows]
         vader_labels = [label_for(vader.polarity_scores(t)["compound"]) for t in texts]
         results = [scorer.score(t) for t in texts]
         vader_s, ours_s = best_seconds(vader, scorer, texts, warmup)
+        totals["items"] += len(texts)
+        totals["vader_s"] += vader_s
+        totals["ours_s"] += ours_s
         vader_fig = figures(gold, vader_labels, vader_s)
         ours_fig = figures(gold, [r.label for r in results], ours_s)
         lang_ok = sum(r.language == language for r in results) / len(results)
@@ -147,6 +151,13 @@ def main() -> None:
             )
         print(f"{'':46} {'':4} {'':>5} | {'ratio':6} {'':6} {'':6} {'':7} "
               f"{ours_fig.texts_per_s / vader_fig.texts_per_s:8.2f} |")
+    print("-" * len(header))
+    vader_rate = totals["items"] / totals["vader_s"]
+    ours_rate = totals["items"] / totals["ours_s"]
+    print(f"{'all sets (every text once)':46} {'':4} {totals['items']:>5} | {'vader':6} {'':6} {'':6} "
+          f"{'':7} {vader_rate:8.0f} |")
+    print(f"{'':46} {'':4} {'':>5} | {'ours':6} {'':6} {'':6} {'':7} {ours_rate:8.0f} |")
+    print(f"{'':46} {'':4} {'':>5} | {'ratio':6} {'':6} {'':6} {'':7} {ours_rate / vader_rate:8.2f} |")
     sys.stdout.flush()
 
 
