@@ -10,6 +10,10 @@ with ("delay", "lost", "misplaced"...; derived from the pattern itself, indexed 
 three letters): most posts match no rule, and a dictionary look-up per token is far cheaper than
 dozens of regular-expression scans.  Words are plain dictionary look-ups on the tokens.  Every
 match adds its group's valence (VADER units); the matched text becomes a reason.
+
+A file may also declare `contrast_words` (VADER's "but" rule for this evidence: matches before
+the first one weigh half, after it 1.5 times) and `information_questions: true` (a complaint rule
+matching inside a question about a condition does not count: questions.py).
 """
 
 from __future__ import annotations

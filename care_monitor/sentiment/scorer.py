@@ -219,6 +219,7 @@ class Scorer:
                 reasons.append((valence, token))
         return total
 
+
 def _without_handles(text: str) -> str:
     """The text without @handles and links: names and addresses, not sentiment ("@united" is
     +1.8 in VADER's lexicon once VADER strips the "@")."""
