@@ -230,3 +230,22 @@ def test_youtube_daily_quota_carries_across_processes(replay, receiver, storage,
     assert last.status == "error" and "daily YouTube quota of 4 units is used up" in last.error
     calls = len(replay.requests_to("/youtube/youtube/v3/commentThreads"))
     assert calls <= 4, "never more calls in a day than the daily budget"
+
+
+def test_a_brand_named_like_a_sentiment_word_does_not_score_its_own_name(storage, database_url):
+    """VADER's lexicon has "united" (+1.8): the brand's own terms must carry no sentiment."""
+    from datetime import UTC, datetime
+
+    from care_monitor.mention import Mention
+
+    config = parse_config({
+        "database_url": database_url,
+        "brands": [{"name": "United", "queries": [{"any": ["united", "@united"]}]}],
+        "sources": [],
+        "alerts": {"threshold": -0.3, "channels": []},
+    })
+    pipeline = Pipeline(config, storage, sleep=lambda seconds: None)
+    mention = Mention(source="test", external_id="1", url=None, text="Flying United to Denver tomorrow",
+                      created_at=datetime(2026, 11, 2, tzinfo=UTC))
+    assert pipeline.classify(mention)
+    assert mention.sentiment_label == "neutral"  # positive if "United" counted (+1.8)
