@@ -233,14 +233,14 @@ def test_youtube_daily_quota_carries_across_processes(replay, receiver, storage,
 
 
 def test_a_brand_named_like_a_sentiment_word_does_not_score_its_own_name(storage, database_url):
-    """VADER's lexicon has "united" (+1.8): the brand's own terms must carry no sentiment."""
+    """VADER's lexicon has "united" (+1.8): the terms that name a brand carry no sentiment."""
     from datetime import UTC, datetime
 
     from care_monitor.mention import Mention
 
     config = parse_config({
         "database_url": database_url,
-        "brands": [{"name": "United", "queries": [{"any": ["united", "@united"]}]}],
+        "brands": [{"name": "UAL", "queries": [{"any": ["united", "@united"]}]}],
         "sources": [],
         "alerts": {"threshold": -0.3, "channels": []},
     })
