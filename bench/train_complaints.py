@@ -17,16 +17,15 @@ from __future__ import annotations
 
 import gzip
 import json
-import math
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
-from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from bench.datasets import LABELS, read_tsv, train_rows
+from bench.train_sentiment import MIN_DF, MIN_WEIGHT, vectorise
 from care_monitor.sentiment import Scorer
 from care_monitor.sentiment.complaint_model import MODEL_FILE, features_of
 from care_monitor.sentiment.features import tokens
@@ -34,25 +33,10 @@ from care_monitor.sentiment.features import tokens
 COMPLAINT_SETS = sorted((Path(__file__).resolve().parent / "data").glob("complaints_en_*.tsv"))
 C_GRID = (0.3, 1.0, 3.0)
 THRESHOLDS = np.round(np.arange(0.50, 0.951, 0.05), 2)
-MIN_DF = 2
-MIN_WEIGHT = 0.02
 # the detector must not cost general accuracy: cross-validated macro-F1 on the general tweets must
 # not fall below the scorer's without it (they are not the posts the team reads, but the
 # same scorer labels them)
 GENERAL_MARGIN = 0.0
-
-
-def vectorise(feature_lists: list[list[str]], vocabulary: dict[str, int]) -> csr_matrix:
-    rows, cols, values = [], [], []
-    for i, feats in enumerate(feature_lists):
-        scale = 1.0 / math.sqrt(max(1, len(feats)))
-        for feat, count in Counter(feats).items():
-            j = vocabulary.get(feat)
-            if j is not None:
-                rows.append(i)
-                cols.append(j)
-                values.append(count * scale)
-    return csr_matrix((values, (rows, cols)), shape=(len(feature_lists), len(vocabulary)))
 
 
 def macro_f1(gold: list[str], predicted: list[str]) -> float:
@@ -98,8 +82,8 @@ def train() -> dict:
     y = np.array([label == "negative" for label in gold], dtype=int)
     strata = [f"{flag}:{label}" for flag, label in zip(is_complaint_set, gold)]
     folds = list(StratifiedKFold(n_splits=5, shuffle=True, random_state=0).split(x, strata))
-    own_rows = [i for i, flag in enumerate(is_complaint_set) if not flag]
-    general_floor = macro_f1(_pick(gold, own_rows), _pick(base, own_rows)) + GENERAL_MARGIN
+    general_rows = [i for i, flag in enumerate(is_complaint_set) if not flag]
+    general_floor = macro_f1(_pick(gold, general_rows), _pick(base, general_rows)) + GENERAL_MARGIN
     results = []
     for c in C_GRID:
         probabilities = np.zeros(len(rows))
