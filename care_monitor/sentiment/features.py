@@ -19,12 +19,7 @@ _TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 
 
 def normalise(text: str) -> str:
-    text = text.lower()
-    if "http" in text or "www." in text:  # cheap substring checks skip most regex passes
-        text = _URL.sub(" httpurl ", text)
-    if "@" in text:
-        text = _HANDLE.sub(" @user ", text)
-    return _DIGITS_OR_REPEATS.sub(_shorten, text)
+    return _DIGITS_OR_REPEATS.sub(_shorten, _lower_and_mask(text))
 
 
 def _shorten(match: re.Match[str]) -> str:
@@ -33,8 +28,30 @@ def _shorten(match: re.Match[str]) -> str:
     return "0" if repeated is None else repeated * 3
 
 
+def _split_tokens(shortened_input: str) -> list[str]:
+    """Pure-Python twin of `_speedups.split_tokens`: shorten digits and repeats, then split."""
+    return _TOKEN.findall(_DIGITS_OR_REPEATS.sub(_shorten, shortened_input))
+
+
+try:  # the compiled twin (setup.py builds it; optional): same tokens, several times faster
+    from care_monitor.sentiment._speedups import split_tokens as _split_tokens_compiled
+except ImportError:  # pragma: no cover - an install without a C compiler
+    _split_tokens_compiled = None
+split_tokens = _split_tokens_compiled or _split_tokens
+
+
+def _lower_and_mask(text: str) -> str:
+    """normalise's first steps: lower-case, URLs and @handles replaced by placeholders."""
+    text = text.lower()
+    if "http" in text or "www." in text:  # cheap substring checks skip most regex passes
+        text = _URL.sub(" httpurl ", text)
+    if "@" in text:
+        text = _HANDLE.sub(" @user ", text)
+    return text
+
+
 def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(normalise(text))
+    return split_tokens(_lower_and_mask(text))
 
 
 def extract(text: str) -> list[str]:

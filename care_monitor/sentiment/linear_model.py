@@ -12,6 +12,7 @@ import itertools
 import json
 import math
 import operator
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -90,15 +91,7 @@ class LinearModel:
             toks = tokens(text)
         if not toks:
             return ModelScore(0.0, ())
-        # one cached row per token, summed column-wise (map/zip/sum run in C)
-        rows = list(map(self._cache.get, toks))
-        if None in rows:
-            rows = [row if row is not None else self._word(tok) for row, tok in zip(rows, toks)]
-        weights, n, lean, pairs = zip(*rows)
-        total = sum(weights, 0j)
-        count = sum(n) + len(toks) - 1  # one bigram feature per adjacent pair
-        # bigrams: each word's {next word: weight} (empty when none), looked up in C
-        total = sum(map(dict.get, pairs, toks[1:], _NO_WEIGHT), total)
+        total, count, rows = sum_rows(toks, self._cache, self._word)
         # class scores relative to neutral (neutral's is 0): softmax is unchanged by the shift
         logits = self._intercept_diff + total / math.sqrt(count)
         neg, pos = logits.real, logits.imag
@@ -106,9 +99,11 @@ class LinearModel:
         e_neg, e_neu, e_pos = math.exp(neg - top), math.exp(-top), math.exp(pos - top)
         raw = (e_pos - e_neg) / (e_neg + e_neu + e_pos)
         score = _map(raw, self._low, self._high)
-        if abs(score) < LABEL_EDGE or not any(lean):
+        if abs(score) < LABEL_EDGE:
             return ModelScore(score, ())  # a neutral score names no reasons
-        hits = [(value, tok) for value, tok in zip(lean, toks) if value]
+        hits = [(row[2], tok) for row, tok in zip(rows, toks) if row[2]]
+        if not hits:
+            return ModelScore(score, ())
         return ModelScore(score, _reasons(hits, score, max_reasons))
 
     def clear_cache(self) -> None:
@@ -129,9 +124,9 @@ class LinearModel:
         weights = self._unigrams.get(tok, 0j)
         n = 1
         if len(tok) >= 3:
-            grams = _GRAM_GETTERS[len(tok) + 2](f" {tok} ")
-            weights += sum(map(self._grams.get, grams, _NO_WEIGHT), 0j)
-            n += len(grams)
+            gram_sum, grams = gram_weights(tok, self._grams)
+            weights += gram_sum
+            n += grams
         return (weights, n, _reason_lean(tok, weights), self._bigrams.get(tok, _NO_BIGRAMS))
 
 
@@ -158,6 +153,30 @@ _NO_WEIGHT = itertools.repeat(0j)
 _NO_BIGRAMS: dict[str, complex] = {}  # shared, never written
 
 
+def _sum_rows(
+    toks: list[str], cache: dict[str, tuple], make_row: Callable[[str], tuple]
+) -> tuple[complex, int, list[tuple]]:
+    """A text's model sum: each token's row (cached, else `make_row(tok)`), then each adjacent
+    pair's bigram weight; the number of features; the rows.  Pure-Python twin of
+    `_speedups.sum_rows` (map/zip/sum run in C)."""
+    rows = list(map(cache.get, toks))
+    if None in rows:
+        rows = [row if row is not None else make_row(tok) for row, tok in zip(rows, toks)]
+    weights, n, _, pairs = zip(*rows)
+    total = sum(weights, 0j)
+    count = sum(n) + len(toks) - 1  # one bigram feature per adjacent pair
+    # bigrams: each word's {next word: weight} (empty when none), looked up in C
+    total = sum(map(dict.get, pairs, toks[1:], _NO_WEIGHT), total)
+    return total, count, rows
+
+
+def _gram_weights(tok: str, grams: dict[str, complex]) -> tuple[complex, int]:
+    """Summed weights of the padded word's character n-grams (features.word_features' order)
+    and their number.  Pure-Python twin of `_speedups.gram_weights`."""
+    cut = _GRAM_GETTERS[len(tok) + 2](f" {tok} ")
+    return sum(map(grams.get, cut, _NO_WEIGHT), 0j), len(cut)
+
+
 class _GramGetters(dict):
     """padded word length -> one C call that cuts all character n-grams out of a padded word
     (>= 2 of them); a dict look-up, cheaper per word than a cached function call."""
@@ -170,6 +189,11 @@ class _GramGetters(dict):
 
 
 _GRAM_GETTERS = _GramGetters()
+
+try:  # the compiled twins (setup.py builds them; optional): equal sums, less Python per token
+    from care_monitor.sentiment._speedups import gram_weights, sum_rows
+except ImportError:  # pragma: no cover - an install without a C compiler
+    gram_weights, sum_rows = _gram_weights, _sum_rows
 
 
 def _reasons(hits: list[tuple[float, str]], score: float, limit: int) -> tuple[str, ...]:
