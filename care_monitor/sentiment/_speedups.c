@@ -113,6 +113,56 @@ add_weight(Py_complex *sum, PyObject *weight)
     return 0;
 }
 
+/* gram_weights' sum for a word, in C values */
+static int
+gram_sum(PyObject *tok, PyObject *grams, Py_complex *sum, Py_ssize_t *count)
+{
+    Py_ssize_t length = PyUnicode_GET_LENGTH(tok);
+    int kind = PyUnicode_KIND(tok);
+    const void *data = PyUnicode_DATA(tok);
+    Py_ssize_t padded_length = length + 2;
+    Py_UCS4 stack[64];
+    Py_UCS4 *padded = padded_length <= 64 ? stack : PyMem_Malloc(padded_length * sizeof(Py_UCS4));
+    if (padded == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    padded[0] = ' ';
+    for (Py_ssize_t i = 0; i < length; i++) {
+        padded[i + 1] = PyUnicode_READ(kind, data, i);
+    }
+    padded[padded_length - 1] = ' ';
+    int status = 0;
+    for (Py_ssize_t size = 3; size <= 4 && status == 0; size++) { /* features.CHAR_NGRAMS */
+        for (Py_ssize_t start = 0; start + size <= padded_length; start++) {
+            PyObject *gram = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, padded + start, size);
+            if (gram == NULL) {
+                status = -1;
+                break;
+            }
+            PyObject *weight = PyDict_GetItemWithError(grams, gram);
+            Py_DECREF(gram);
+            (*count)++;
+            if (weight == NULL) {
+                if (PyErr_Occurred()) {
+                    status = -1;
+                    break;
+                }
+                sum->real += 0.0; /* Python adds 0j for an unknown gram */
+                sum->imag += 0.0;
+            }
+            else if (add_weight(sum, weight) < 0) {
+                status = -1;
+                break;
+            }
+        }
+    }
+    if (padded != stack) {
+        PyMem_Free(padded);
+    }
+    return status;
+}
+
 static PyObject *
 gram_weights(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -120,59 +170,182 @@ gram_weights(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_TypeError, "gram_weights(tok: str, grams: dict)");
         return NULL;
     }
-    PyObject *tok = args[0], *grams = args[1];
-    Py_ssize_t length = PyUnicode_GET_LENGTH(tok);
-    int kind = PyUnicode_KIND(tok);
-    const void *data = PyUnicode_DATA(tok);
-    Py_ssize_t padded_length = length + 2;
-    Py_UCS4 *padded = PyMem_Malloc(padded_length * sizeof(Py_UCS4));
-    if (padded == NULL) {
-        return PyErr_NoMemory();
-    }
-    padded[0] = ' ';
-    for (Py_ssize_t i = 0; i < length; i++) {
-        padded[i + 1] = PyUnicode_READ(kind, data, i);
-    }
-    padded[padded_length - 1] = ' ';
     Py_complex sum = {0.0, 0.0};
     Py_ssize_t count = 0;
-    for (Py_ssize_t size = 3; size <= 4; size++) { /* features.CHAR_NGRAMS */
-        for (Py_ssize_t start = 0; start + size <= padded_length; start++) {
-            PyObject *gram = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, padded + start, size);
-            if (gram == NULL) {
-                PyMem_Free(padded);
-                return NULL;
-            }
-            PyObject *weight = PyDict_GetItemWithError(grams, gram);
-            Py_DECREF(gram);
-            count++;
-            if (weight == NULL) {
-                if (PyErr_Occurred()) {
-                    PyMem_Free(padded);
-                    return NULL;
-                }
-                sum.real += 0.0; /* Python adds 0j for an unknown gram */
-                sum.imag += 0.0;
-                continue;
-            }
-            if (add_weight(&sum, weight) < 0) {
-                PyMem_Free(padded);
-                return NULL;
-            }
+    if (gram_sum(args[0], args[1], &sum, &count) < 0) {
+        return NULL;
+    }
+    return Py_BuildValue("(Dn)", &sum, count);
+}
+
+/* a row made for a word not cached goes into the cache; a full cache is reset to `known` */
+static int
+cache_row(PyObject *cache, PyObject *known, Py_ssize_t limit, PyObject *tok, PyObject *row)
+{
+    if (PyDict_GET_SIZE(cache) >= limit) {
+        PyDict_Clear(cache);
+        if (PyDict_Update(cache, known) < 0) {
+            return -1;
         }
     }
-    PyMem_Free(padded);
-    return Py_BuildValue("(Dn)", &sum, count);
+    return PyDict_SetItem(cache, tok, row);
+}
+
+/* word_row(unigrams, grams, bigrams, no_bigrams, reason_lean, surely_weak, tok): the model row
+ * of one word (linear_model._word_row): (weights, number of features, reason lean, bigrams).
+ * reason_lean(tok, weights) is only called when |pos - neg| >= surely_weak. */
+static PyObject *
+word_row(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 7 || !PyDict_Check(args[0]) || !PyDict_Check(args[1]) || !PyDict_Check(args[2])
+        || !PyUnicode_Check(args[6])) {
+        PyErr_SetString(PyExc_TypeError, "word_row(unigrams, grams, bigrams, no_bigrams, "
+                        "reason_lean, surely_weak, tok: str)");
+        return NULL;
+    }
+    PyObject *unigrams = args[0], *grams = args[1], *bigrams = args[2], *no_bigrams = args[3];
+    PyObject *reason_lean = args[4], *tok = args[6];
+    double surely_weak = PyFloat_AsDouble(args[5]);
+    if (surely_weak == -1.0 && PyErr_Occurred()) {
+        return NULL;
+    }
+    Py_complex weights = {0.0, 0.0};
+    PyObject *unigram = PyDict_GetItemWithError(unigrams, tok);
+    if (unigram == NULL && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (unigram != NULL && add_weight(&weights, unigram) < 0) {
+        return NULL;
+    }
+    Py_ssize_t features = 1;
+    if (PyUnicode_GET_LENGTH(tok) >= 3) {
+        Py_complex grams_sum = {0.0, 0.0};
+        Py_ssize_t count = 0;
+        if (gram_sum(tok, grams, &grams_sum, &count) < 0) {
+            return NULL;
+        }
+        weights.real += grams_sum.real;
+        weights.imag += grams_sum.imag;
+        features += count;
+    }
+    PyObject *weights_object = PyComplex_FromCComplex(weights);
+    if (weights_object == NULL) {
+        return NULL;
+    }
+    double lean = weights.imag - weights.real;
+    PyObject *lean_object;
+    if (-surely_weak < lean && lean < surely_weak) {
+        lean_object = PyFloat_FromDouble(0.0);
+    }
+    else {
+        lean_object = PyObject_CallFunctionObjArgs(reason_lean, tok, weights_object, NULL);
+    }
+    if (lean_object == NULL) {
+        Py_DECREF(weights_object);
+        return NULL;
+    }
+    PyObject *pairs = PyDict_GetItemWithError(bigrams, tok);
+    if (pairs == NULL) {
+        if (PyErr_Occurred()) {
+            Py_DECREF(weights_object);
+            Py_DECREF(lean_object);
+            return NULL;
+        }
+        pairs = no_bigrams;
+    }
+    return Py_BuildValue("(NnNO)", weights_object, features, lean_object, pairs);
+}
+
+/* word_groups(tokens, cache, words, stems, stem_lengths, limit): each token's care-layer
+ * lexicon group (care_layer.CareLayer._word_groups): the cached one, else the word's own, else
+ * the shortest stem it starts with, else None; new answers are cached (a full cache is emptied).
+ */
+static PyObject *
+word_groups(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    Py_ssize_t limit;
+    if (nargs != 6 || !PyList_Check(args[0]) || !PyDict_Check(args[1]) || !PyDict_Check(args[2])
+        || !PyDict_Check(args[3]) || !PyTuple_Check(args[4])
+        || ((limit = PyLong_AsSsize_t(args[5])) == -1 && PyErr_Occurred())) {
+        PyErr_Clear();
+        PyErr_SetString(PyExc_TypeError, "word_groups(tokens: list, cache: dict, words: dict, "
+                        "stems: dict, stem_lengths: tuple, limit: int)");
+        return NULL;
+    }
+    PyObject *tokens = args[0], *cache = args[1], *words = args[2], *stems = args[3];
+    PyObject *lengths = args[4];
+    Py_ssize_t n = PyList_GET_SIZE(tokens);
+    PyObject *out = PyList_New(n);
+    if (out == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *token = PyList_GET_ITEM(tokens, i);
+        PyObject *group = PyDict_GetItemWithError(cache, token);
+        if (group != NULL) {
+            Py_INCREF(group);
+            PyList_SET_ITEM(out, i, group);
+            continue;
+        }
+        if (PyErr_Occurred() || !PyUnicode_Check(token)) {
+            if (!PyErr_Occurred()) {
+                PyErr_SetString(PyExc_TypeError, "tokens are str");
+            }
+            goto fail;
+        }
+        group = PyDict_GetItemWithError(words, token);
+        if (group == NULL && PyErr_Occurred()) {
+            goto fail;
+        }
+        Py_ssize_t length = PyUnicode_GET_LENGTH(token);
+        for (Py_ssize_t k = 0; group == NULL && k < PyTuple_GET_SIZE(lengths); k++) {
+            Py_ssize_t size = PyLong_AsSsize_t(PyTuple_GET_ITEM(lengths, k));
+            if (size == -1 && PyErr_Occurred()) {
+                goto fail;
+            }
+            if (size > length) {
+                break; /* lengths ascend: no longer stem can start this token */
+            }
+            PyObject *prefix = PyUnicode_Substring(token, 0, size);
+            if (prefix == NULL) {
+                goto fail;
+            }
+            group = PyDict_GetItemWithError(stems, prefix);
+            Py_DECREF(prefix);
+            if (group == NULL && PyErr_Occurred()) {
+                goto fail;
+            }
+        }
+        if (group == NULL) {
+            group = Py_None;
+        }
+        if (PyDict_GET_SIZE(cache) >= limit) {
+            PyDict_Clear(cache); /* keeps memory flat on endless streams */
+        }
+        if (PyDict_SetItem(cache, token, group) < 0) {
+            goto fail;
+        }
+        Py_INCREF(group);
+        PyList_SET_ITEM(out, i, group);
+    }
+    return out;
+fail:
+    Py_DECREF(out);
+    return NULL;
 }
 
 static PyObject *
 sum_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 3 || !PyList_Check(args[0]) || !PyDict_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "sum_rows(toks: list, cache: dict, make_row)");
+    Py_ssize_t limit;
+    if (nargs != 5 || !PyList_Check(args[0]) || !PyDict_Check(args[1]) || !PyDict_Check(args[3])
+        || ((limit = PyLong_AsSsize_t(args[4])) == -1 && PyErr_Occurred())) {
+        PyErr_Clear();
+        PyErr_SetString(PyExc_TypeError,
+                        "sum_rows(toks: list, cache: dict, make_row, known: dict, limit: int)");
         return NULL;
     }
-    PyObject *toks = args[0], *cache = args[1], *make_row = args[2];
+    PyObject *toks = args[0], *cache = args[1], *make_row = args[2], *known = args[3];
     Py_ssize_t n = PyList_GET_SIZE(toks);
     PyObject *rows = PyList_New(n);
     if (rows == NULL) {
@@ -190,6 +363,10 @@ sum_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             goto fail;
         }
         else if ((row = PyObject_CallOneArg(make_row, tok)) == NULL) {
+            goto fail;
+        }
+        else if (cache_row(cache, known, limit, tok, row) < 0) {
+            Py_DECREF(row);
             goto fail;
         }
         PyList_SET_ITEM(rows, i, row);
@@ -235,6 +412,10 @@ static PyMethodDef speedups_methods[] = {
      "Shorten digit runs and repeats, then split into words and symbols (features.tokens)."},
     {"gram_weights", (PyCFunction)(void (*)(void))gram_weights, METH_FASTCALL,
      "(sum, count) of a word's character 3- and 4-gram weights."},
+    {"word_row", (PyCFunction)(void (*)(void))word_row, METH_FASTCALL,
+     "The model row of one word (linear_model._word_row)."},
+    {"word_groups", (PyCFunction)(void (*)(void))word_groups, METH_FASTCALL,
+     "Each token's care-layer lexicon group, cached (care_layer.CareLayer._word_groups)."},
     {"sum_rows", (PyCFunction)(void (*)(void))sum_rows, METH_FASTCALL,
      "(sum, feature count, rows) of a token list's cached model rows and bigrams."},
     {NULL, NULL, 0, NULL},

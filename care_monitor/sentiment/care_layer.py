@@ -115,8 +115,7 @@ class CareLayer:
         self._information_questions = information_questions
         self._words = words or {}
         self._stems = stems or {}
-        # prefix slices of every stem length, shortest first: a token's stems are looked up in C
-        self._stem_slices = [slice(0, n) for n in sorted({len(stem) for stem in self._stems})]
+        self._stem_lengths = tuple(sorted({len(stem) for stem in self._stems}))  # shortest first
         self._token_cache: dict[str, WordGroup | None] = {}
         self._searches = [rule.pattern.search for rule in rules]
         # Candidate rules as bit masks (bit i = rule i), combined in C: a text's index keys
@@ -220,30 +219,44 @@ class CareLayer:
         """Each token's lexicon group, or None; one look-up per token in C."""
         if not self._stems:  # plain words: the lexicon itself is the fastest look-up
             return list(map(self._words.get, tokens))
-        groups = list(map(self._token_cache.get, tokens, itertools.repeat(_UNSEEN)))
-        if _UNSEEN in groups:
-            groups = [
-                self._cached_word_group(token) if group is _UNSEEN else group
-                for group, token in zip(groups, tokens)
-            ]
+        return word_groups(
+            tokens, self._token_cache, self._words, self._stems, self._stem_lengths,
+            TOKEN_CACHE_SIZE,
+        )
+
+
+def _word_groups(
+    tokens: list[str],
+    cache: dict[str, WordGroup | None],
+    words: dict[str, WordGroup],
+    stems: dict[str, WordGroup],
+    stem_lengths: tuple[int, ...],
+    limit: int,
+) -> list[WordGroup | None]:
+    """Each token's lexicon group: the word's own, else the shortest stem it starts with, else
+    None; answers cached (a cache of `limit` answers is emptied first).  Pure-Python twin of
+    `_speedups.word_groups`."""
+    groups = list(map(cache.get, tokens, itertools.repeat(_UNSEEN)))
+    if _UNSEEN not in groups:
         return groups
+    for position, token in enumerate(tokens):
+        if groups[position] is not _UNSEEN:
+            continue
+        found = words.get(token)
+        for length in stem_lengths:
+            if found is not None or length > len(token):
+                break
+            found = stems.get(token[:length])
+        if len(cache) >= limit:
+            cache.clear()  # keeps memory flat on endless streams
+        cache[token] = groups[position] = found
+    return groups
 
-    def _cached_word_group(self, token: str) -> WordGroup | None:
-        """The token's lexicon group (stems make this more than a look-up), cached (bounded)."""
-        word_group = self._word_group(token)
-        if len(self._token_cache) >= TOKEN_CACHE_SIZE:
-            self._token_cache.clear()  # keeps memory flat on endless streams
-        self._token_cache[token] = word_group
-        return word_group
 
-    def _word_group(self, token: str) -> WordGroup | None:
-        found = self._words.get(token)
-        if found is None and self._stem_slices:
-            # the shortest stem the token starts with (a slice past the token's end is the
-            # token itself, which can only be a stem of its own length, met earlier)
-            prefixes = map(token.__getitem__, self._stem_slices)
-            found = next(filter(None, map(self._stems.get, prefixes)), None)
-        return found
+try:  # the compiled twin (setup.py builds it; optional): same groups, no Python per token
+    from care_monitor.sentiment._speedups import word_groups
+except ImportError:  # pragma: no cover - an install without a C compiler
+    word_groups = _word_groups
 
 
 def _mask(numbers: Iterable[int]) -> int:

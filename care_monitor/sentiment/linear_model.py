@@ -91,7 +91,7 @@ class LinearModel:
             toks = tokens(text)
         if not toks:
             return ModelScore(0.0, ())
-        total, count, rows = sum_rows(toks, self._cache, self._word)
+        total, count, rows = sum_rows(toks, self._cache, self._word_row, self._known, WORD_CACHE_SIZE)
         # class scores relative to neutral (neutral's is 0): softmax is unchanged by the shift
         logits = self._intercept_diff + total / math.sqrt(count)
         neg, pos = logits.real, logits.imag
@@ -108,26 +108,16 @@ class LinearModel:
 
     def clear_cache(self) -> None:
         """Forget the words met so far (the vocabulary's precomputed rows stay)."""
-        self._cache = dict(self._known)
-
-    def _word(self, tok: str) -> tuple:
-        """A first-seen word's row, cached (bounded)."""
-        if len(self._cache) >= WORD_CACHE_SIZE:
-            self.clear_cache()  # keeps memory flat on endless streams
-        row = self._cache[tok] = self._word_row(tok)
-        return row
+        self._cache.clear()
+        self._cache.update(self._known)
 
     def _word_row(self, tok: str) -> tuple:
         """Summed weights of one word's unigram and character n-grams (features.word_features,
         same order), its number of features, its pos - neg lean (0 when weak) and its bigram
         weights as first word."""
-        weights = self._unigrams.get(tok, 0j)
-        n = 1
-        if len(tok) >= 3:
-            gram_sum, grams = gram_weights(tok, self._grams)
-            weights += gram_sum
-            n += grams
-        return (weights, n, _reason_lean(tok, weights), self._bigrams.get(tok, _NO_BIGRAMS))
+        return word_row(
+            self._unigrams, self._grams, self._bigrams, _NO_BIGRAMS, _reason_lean, _SURELY_WEAK, tok
+        )
 
 
 def _reason_lean(tok: str, weights: complex) -> float:
@@ -154,20 +144,55 @@ _NO_BIGRAMS: dict[str, complex] = {}  # shared, never written
 
 
 def _sum_rows(
-    toks: list[str], cache: dict[str, tuple], make_row: Callable[[str], tuple]
+    toks: list[str],
+    cache: dict[str, tuple],
+    make_row: Callable[[str], tuple],
+    known: dict[str, tuple],
+    limit: int,
 ) -> tuple[complex, int, list[tuple]]:
-    """A text's model sum: each token's row (cached, else `make_row(tok)`), then each adjacent
-    pair's bigram weight; the number of features; the rows.  Pure-Python twin of
-    `_speedups.sum_rows` (map/zip/sum run in C)."""
+    """A text's model sum: each token's row (cached, else `make_row(tok)`, then cached; a cache
+    of `limit` rows is reset to the `known` ones first), then each adjacent pair's bigram
+    weight; the number of features; the rows.  Pure-Python twin of `_speedups.sum_rows`."""
     rows = list(map(cache.get, toks))
     if None in rows:
-        rows = [row if row is not None else make_row(tok) for row, tok in zip(rows, toks)]
+        rows = [
+            row if row is not None else _cached_row(cache, make_row, known, limit, tok)
+            for row, tok in zip(rows, toks)
+        ]
     weights, n, _, pairs = zip(*rows)
     total = sum(weights, 0j)
     count = sum(n) + len(toks) - 1  # one bigram feature per adjacent pair
     # bigrams: each word's {next word: weight} (empty when none), looked up in C
     total = sum(map(dict.get, pairs, toks[1:], _NO_WEIGHT), total)
     return total, count, rows
+
+
+def _cached_row(
+    cache: dict[str, tuple], make_row: Callable[[str], tuple], known: dict[str, tuple],
+    limit: int, tok: str,
+) -> tuple:
+    row = make_row(tok)
+    if len(cache) >= limit:  # keeps memory flat on endless streams
+        cache.clear()
+        cache.update(known)
+    cache[tok] = row
+    return row
+
+
+def _word_row(
+    unigrams: dict[str, complex], grams: dict[str, complex], bigrams: dict[str, dict],
+    no_bigrams: dict, reason_lean: Callable[[str, complex], float], surely_weak: float, tok: str,
+) -> tuple:
+    """Pure-Python twin of `_speedups.word_row` (see LinearModel._word_row)."""
+    weights = unigrams.get(tok, 0j)
+    n = 1
+    if len(tok) >= 3:
+        gram_sum, count = gram_weights(tok, grams)
+        weights += gram_sum
+        n += count
+    lean = weights.imag - weights.real
+    lean = 0.0 if -surely_weak < lean < surely_weak else reason_lean(tok, weights)
+    return (weights, n, lean, bigrams.get(tok, no_bigrams))
 
 
 def _gram_weights(tok: str, grams: dict[str, complex]) -> tuple[complex, int]:
@@ -191,9 +216,9 @@ class _GramGetters(dict):
 _GRAM_GETTERS = _GramGetters()
 
 try:  # the compiled twins (setup.py builds them; optional): equal sums, less Python per token
-    from care_monitor.sentiment._speedups import gram_weights, sum_rows
+    from care_monitor.sentiment._speedups import gram_weights, sum_rows, word_row
 except ImportError:  # pragma: no cover - an install without a C compiler
-    gram_weights, sum_rows = _gram_weights, _sum_rows
+    gram_weights, sum_rows, word_row = _gram_weights, _sum_rows, _word_row
 
 
 def _reasons(hits: list[tuple[float, str]], score: float, limit: int) -> tuple[str, ...]:
