@@ -47,6 +47,7 @@ _NEGATORS = frozenset(
 _NEGATION_WINDOW = 40  # characters before a pattern match searched for a negation
 _NON_WORD = re.compile(r"[^\w'-]+")
 _WORD_CHAR = re.compile(r"\w")
+_DIGIT_RUN = re.compile(r"\d+")
 _UPPER_OUTSIDE_ESCAPES = re.compile(r"(?<!\\)[A-Z]")
 _META = set("()[]{}?*+|.\\^$")
 _QUANTIFIERS = set("?*{")
@@ -152,6 +153,8 @@ class CareLayer:
                         match = (match[0] * weight, match[1])
                     matches.append(match)
         keys = set(map(_FIRST_THREE, tokens))
+        if _DIGIT_RUN.search(text):  # "0" is the key of a digit run even glued to letters ("2nd")
+            keys.add("0")
         # intersecting with a frozenset walks the smaller set: the text's keys
         triggered = keys.intersection(self._trigger_keys)
         candidates = functools.reduce(
@@ -308,9 +311,46 @@ def _word_matches(
 
 
 def _index_key(trigger: str) -> str:
-    """First three characters of the trigger's first word (tokens split at ' and -)."""
-    word = re.match(r"\w*", trigger).group(0)
+    """First three characters of the trigger's first word (tokens split at ' and -; digit runs
+    are "0" in tokens); a hashtag's word for "#word" (the tokens are "#" and "word", and the
+    word is the rarer of the two)."""
+    word = _DIGIT_RUN.sub("0", re.match(r"#?(\w*)", trigger).group(1))  # as tokens carry them
     return word[:3] if word else trigger[0]
+
+
+# what may end a segment after its words without changing which tokens they are: an anchor, a
+# word boundary, a look-ahead, a class of punctuation ("[.!]*", "[,.!]"), or an optional group
+# that starts with a space ("( me)?"); optional letters glued to a word ("s?") would change it
+_NON_WORD_END = re.compile(r"(\$|\\b|\(\?[!=][^()]*\)|\[[^\]\w\\]*\][?*+]?)$")
+
+
+def _without_optional_tail(segment: str) -> str:
+    """`segment` without what may end it after its words ("(kidding|joking)( me)?" ->
+    "(kidding|joking)", "counting[.!]*$" -> "counting"): those words must still match."""
+    while True:
+        if segment.endswith((")?", ")*")):
+            start = _opening(segment, len(segment) - 2)
+            if start < 0 or segment[start + 1:start + 2] != " ":
+                return segment
+            segment = segment[:start]
+            continue
+        stripped = _NON_WORD_END.sub("", segment)
+        if stripped == segment:
+            return segment
+        segment = stripped
+
+
+def _opening(pattern: str, close_at: int) -> int:
+    """Index of the "(" matching the ")" at `close_at`, or -1."""
+    depth = 0
+    for i in range(close_at, -1, -1):
+        if pattern[i] == ")" and (i == 0 or pattern[i - 1] != "\\"):
+            depth += 1
+        elif pattern[i] == "(" and (i == 0 or pattern[i - 1] != "\\"):
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
 
 
 def _word_match(
@@ -419,6 +459,9 @@ def required_words(alternative: str) -> tuple[frozenset[str], ...]:
     """Index keys of the words after the first that one alternative cannot match without."""
     required = []
     for segment in _segments(alternative)[1:]:
+        segment = _without_optional_tail(segment)
+        if not segment:
+            continue
         while segment.startswith("(") and not segment.startswith("(?"):
             end = _closing(segment, 0)  # an optional group glued to what follows: skip it
             if end < 0 or segment[end + 1:end + 2] not in ("?", "*") or end + 2 >= len(segment):

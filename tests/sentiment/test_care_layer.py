@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+
 import pytest
 
-from care_monitor.sentiment.care_layer import _compile, load_care_layer, required_words, triggers_of
+from care_monitor.sentiment.care_layer import (
+    CareLayer,
+    _compile,
+    load_care_layer,
+    required_words,
+    triggers_of,
+)
 
 
 def write(tmp_path, body: str):
@@ -51,6 +60,14 @@ def test_triggers_and_required_words_of_patterns():
     assert triggers_of(r"^(@\w+ )+late|^hi there") == ("@", "hi there")  # anchored: what follows
     assert required_words("(was|is) supposed to") == (frozenset({"sup"}), frozenset({"to"}))
     assert required_words("(app|site) (is |was )?(down|crashing)") == (frozenset({"dow", "cra"}),)
+    # what may end a segment after its words still leaves the words required
+    assert required_words("are you (kidding|joking)( me)?") == (
+        frozenset({"you"}), frozenset({"kid", "jok"}))
+    assert required_words("and counting[.!]*$") == (frozenset({"cou"}),)
+    assert required_words("oh sure[,.!]") == (frozenset({"sur"}),)
+    # letters glued to a word change its token: no requirement from "shrug(s|ged)?" or "delays?"
+    assert required_words("just shrug(s|ged)?") == ()
+    assert required_words("more delays?") == ()
 
 
 def test_two_phrasings_of_one_group_on_the_same_words_count_once():
@@ -71,3 +88,33 @@ def test_a_rule_anchored_on_a_handle_runs_only_when_the_text_has_one(tmp_path):
     assert layer.rules[0].triggers == ("@",)
     assert layer.evaluate("@rail the train is late").matches == ((-2.0, "@rail the train is late"),)
     assert layer.evaluate("the train is late").matches == ()
+
+
+COMPLAINT_SETS = sorted((Path(__file__).resolve().parents[2] / "bench" / "data").glob("*.tsv"))
+
+
+@pytest.mark.parametrize("language", ["en", "it", "pt", "ro", "es", "fr", "de", "vi"])
+def test_candidate_choice_never_changes_what_matches(language):
+    """Triggers and the required words derived from a pattern only skip regexes that cannot
+    match: running every rule (with only the `requires` its YAML declares) gives the same
+    evidence on every text."""
+    layer = load_care_layer(language)
+    every_rule = CareLayer(
+        [dataclasses.replace(rule, triggers=None, required=_declared(rule)) for rule in layer.rules],
+        layer._words, layer._stems, layer._contrast_words, layer._information_questions,
+    )
+    texts = [
+        line.split("\t", 1)[-1]
+        for path in COMPLAINT_SETS
+        for line in path.read_text(encoding="utf-8").splitlines()[1:]
+    ]
+    texts += ["are you kidding me", "and counting!!", "#worstservice ever", "oh sure, thanks"]
+    assert len(texts) > 1500
+    differing = [t for t in texts if layer.evaluate(t) != every_rule.evaluate(t)]
+    assert differing == []
+
+
+def _declared(rule):
+    """The rule's `requires` from the YAML: what follows the ones derived from its pattern."""
+    alternative = rule.pattern.pattern.removeprefix("(?:").removesuffix(r")(?!\w)")
+    return rule.required[len(required_words(alternative)):]
