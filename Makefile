@@ -19,7 +19,7 @@ help:
 	@echo "make demo    - offline demo: replayed feeds -> airflow dags test -> local alert receiver"
 	@echo "make bench-sentiment / bench-report - benchmarks that print figures"
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py care_monitor/sentiment/_speedups.c
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[airflow,dev]"

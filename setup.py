@@ -11,6 +11,8 @@ setup(
         Extension(
             "care_monitor.sentiment._speedups",
             sources=["care_monitor/sentiment/_speedups.c"],
+            # VADER's arithmetic must round exactly as Python's floats do: no fused multiply-add
+            extra_compile_args=["-ffp-contract=off"],
             optional=True,
         )
     ]

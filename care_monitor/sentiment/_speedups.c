@@ -1,15 +1,21 @@
-/* Compiled per-token steps of the scorer (optional: the scorer falls back to the pure-Python
- * code in features.py and linear_model.py, which gives identical results; tests compare both).
+/* Compiled per-token steps of the sentiment scorer.  Optional: without them (no C compiler at
+ * install) the scorer uses the pure-Python twins, which give identical results, more slowly.
  *
  * split_tokens(text)           features.tokens' last two steps: digit runs -> "0", a character
  *                              repeated 4+ times -> 3 times, then the words and single symbols
  *                              of r"\w+|[^\w\s]" (Python's own Unicode tables, as `re` uses).
  * gram_weights(tok, grams)     sum of the weights of the padded word's character 3- and 4-grams
  *                              (linear_model._word_row's order) and their number.
- * sum_rows(toks, cache, make_row)
+ * word_row(...)                a first-seen word's model row (linear_model._word_row).
+ * sum_rows(toks, cache, make_row, known, limit)
  *                              a text's model sum: every token's cached row (make_row(tok) for
- *                              a word not cached), then each adjacent pair's bigram weight, in
- *                              the order the Python code adds them, so the floats are equal.
+ *                              a word not cached, then cached), then each adjacent pair's bigram
+ *                              weight, in the order the Python code adds them: equal floats.
+ * word_groups(...)             the care layer's lexicon group of each token, cached.
+ * score_words(...)             VADER's valence of each lexicon word (vader_fast.score_words).
+ *
+ * Every function has a pure-Python twin named with a leading underscore next to its use;
+ * tests/sentiment/test_speedups.py checks that both give the same results.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -407,6 +413,303 @@ fail:
     return NULL;
 }
 
+/* ---- VADER's per-word rules (vader_fast.score_words) ------------------------------------- */
+
+typedef struct {
+    PyObject *lexicon;     /* dict word -> float */
+    PyObject *boosters;    /* dict word -> float */
+    PyObject *negate;      /* frozenset of negation words */
+    double n_scalar;
+    double c_incr;
+    PyObject *idiom_check; /* callable(valence, lowered, i) -> float, for the rare idioms */
+} VaderRules;
+
+static int
+is_word(PyObject *word, const char *ascii)
+{
+    return PyUnicode_CompareWithASCIIString(word, ascii) == 0;
+}
+
+/* str.isupper(): at least one cased character and no lower- or title-case one */
+static int
+is_upper(PyObject *word)
+{
+    Py_ssize_t length = PyUnicode_GET_LENGTH(word);
+    int kind = PyUnicode_KIND(word);
+    const void *data = PyUnicode_DATA(word);
+    int cased = 0;
+    for (Py_ssize_t i = 0; i < length; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (Py_UNICODE_ISLOWER(ch) || Py_UNICODE_ISTITLE(ch)) {
+            return 0;
+        }
+        if (!cased && Py_UNICODE_ISUPPER(ch)) {
+            cased = 1;
+        }
+    }
+    return cased;
+}
+
+/* 1 when `word` is in the dict/set, 0 when not, -1 on error */
+static int
+contains(PyObject *container, PyObject *word)
+{
+    if (PyDict_Check(container)) {
+        return PyDict_Contains(container, word);
+    }
+    return PySet_Contains(container, word);
+}
+
+static int
+negated(VaderRules *rules, PyObject *word)
+{
+    int found = contains(rules->negate, word);
+    if (found != 0) {
+        return found;
+    }
+    static PyObject *nt = NULL;
+    if (nt == NULL && (nt = PyUnicode_FromString("n't")) == NULL) {
+        return -1;
+    }
+    return PyUnicode_Contains(word, nt);
+}
+
+static int
+scalar_inc_dec(VaderRules *rules, PyObject *word, PyObject *word_lower, double valence,
+               int is_cap_diff, double *scalar)
+{
+    *scalar = 0.0;
+    PyObject *boost = PyDict_GetItemWithError(rules->boosters, word_lower);
+    if (boost == NULL) {
+        return PyErr_Occurred() ? -1 : 0;
+    }
+    double value = PyFloat_AsDouble(boost);
+    if (value == -1.0 && PyErr_Occurred()) {
+        return -1;
+    }
+    *scalar = value;
+    if (valence < 0) {
+        *scalar *= -1;
+    }
+    if (is_cap_diff && is_upper(word)) {
+        *scalar = valence > 0 ? *scalar + rules->c_incr : *scalar - rules->c_incr;
+    }
+    return 0;
+}
+
+static int
+negation_check(VaderRules *rules, double *valence, PyObject *lowered, Py_ssize_t start_i,
+               Py_ssize_t i)
+{
+#define AT(k) PyList_GET_ITEM(lowered, (k))
+    int neg;
+    if (start_i == 0) {
+        if ((neg = negated(rules, AT(i - 1))) < 0) {
+            return -1;
+        }
+        if (neg) {
+            *valence = *valence * rules->n_scalar;
+        }
+    }
+    if (start_i == 1) {
+        if (is_word(AT(i - 2), "never") && (is_word(AT(i - 1), "so") || is_word(AT(i - 1), "this"))) {
+            *valence = *valence * 1.25;
+        }
+        else if (is_word(AT(i - 2), "without") && is_word(AT(i - 1), "doubt")) {
+        }
+        else {
+            if ((neg = negated(rules, AT(i - 2))) < 0) {
+                return -1;
+            }
+            if (neg) {
+                *valence = *valence * rules->n_scalar;
+            }
+        }
+    }
+    if (start_i == 2) {
+        if ((is_word(AT(i - 3), "never") && (is_word(AT(i - 2), "so") || is_word(AT(i - 2), "this")))
+            || (is_word(AT(i - 1), "so") || is_word(AT(i - 1), "this"))) {
+            *valence = *valence * 1.25;
+        }
+        else if (is_word(AT(i - 3), "without")
+                 && (is_word(AT(i - 2), "doubt") || is_word(AT(i - 1), "doubt"))) {
+        }
+        else {
+            if ((neg = negated(rules, AT(i - 3))) < 0) {
+                return -1;
+            }
+            if (neg) {
+                *valence = *valence * rules->n_scalar;
+            }
+        }
+    }
+    return 0;
+#undef AT
+}
+
+static int
+word_valence(VaderRules *rules, PyObject *words, PyObject *lowered, Py_ssize_t i, int is_cap_diff,
+             int idioms, double *out)
+{
+#define LOW(k) PyList_GET_ITEM(lowered, (k))
+    Py_ssize_t n = PyList_GET_SIZE(lowered);
+    PyObject *word = LOW(i);
+    PyObject *value = PyDict_GetItemWithError(rules->lexicon, word);
+    if (value == NULL) {
+        if (!PyErr_Occurred()) {
+            PyErr_SetObject(PyExc_KeyError, word);
+        }
+        return -1;
+    }
+    double lexicon_valence = PyFloat_AsDouble(value);
+    if (lexicon_valence == -1.0 && PyErr_Occurred()) {
+        return -1;
+    }
+    double valence = lexicon_valence;
+    int found;
+    if (is_word(word, "no") && i != n - 1) {
+        if ((found = PyDict_Contains(rules->lexicon, LOW(i + 1))) < 0) {
+            return -1;
+        }
+        if (found) {
+            valence = 0.0;
+        }
+    }
+    if ((i > 0 && is_word(LOW(i - 1), "no")) || (i > 1 && is_word(LOW(i - 2), "no"))
+        || (i > 2 && is_word(LOW(i - 3), "no")
+            && (is_word(LOW(i - 1), "or") || is_word(LOW(i - 1), "nor")))) {
+        valence = lexicon_valence * rules->n_scalar;
+    }
+    if (is_upper(PyList_GET_ITEM(words, i)) && is_cap_diff) {
+        valence = valence > 0 ? valence + rules->c_incr : valence - rules->c_incr;
+    }
+    for (Py_ssize_t start_i = 0; start_i < 3; start_i++) {
+        Py_ssize_t before = i - (start_i + 1);
+        if (i <= start_i) {
+            continue;
+        }
+        if ((found = PyDict_Contains(rules->lexicon, LOW(before))) < 0) {
+            return -1;
+        }
+        if (found) {
+            continue;
+        }
+        double scalar;
+        if (scalar_inc_dec(rules, PyList_GET_ITEM(words, before), LOW(before), valence,
+                           is_cap_diff, &scalar) < 0) {
+            return -1;
+        }
+        if (start_i == 1 && scalar != 0) {
+            scalar = scalar * 0.95;
+        }
+        if (start_i == 2 && scalar != 0) {
+            scalar = scalar * 0.9;
+        }
+        valence = valence + scalar;
+        if (negation_check(rules, &valence, lowered, start_i, i) < 0) {
+            return -1;
+        }
+        if (start_i == 2 && idioms) {
+            PyObject *checked = PyObject_CallFunction(rules->idiom_check, "dOn", valence, lowered, i);
+            if (checked == NULL) {
+                return -1;
+            }
+            valence = PyFloat_AsDouble(checked);
+            Py_DECREF(checked);
+            if (valence == -1.0 && PyErr_Occurred()) {
+                return -1;
+            }
+        }
+    }
+    /* _least_check: "least" before the word (not as a lexicon word) negates it, unless it
+     * follows "at" or "very" */
+    if (i > 0 && is_word(LOW(i - 1), "least")) {
+        if ((found = PyDict_Contains(rules->lexicon, LOW(i - 1))) < 0) {
+            return -1;
+        }
+        if (!found && (i == 1 || (!is_word(LOW(i - 2), "at") && !is_word(LOW(i - 2), "very")))) {
+            valence = valence * rules->n_scalar;
+        }
+    }
+    *out = valence;
+    return 0;
+#undef LOW
+}
+
+/* score_words(words, lowered, scoring, sentiments, is_cap_diff, idioms, rules): VADER's valence
+ * of each lexicon word at the positions `scoring` written into `sentiments` (boosters and the
+ * "kind" of "kind of" are skipped, as in VADER); rules = (lexicon, boosters, negate, n_scalar,
+ * c_incr, idiom_check). */
+static PyObject *
+score_words(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    VaderRules rules;
+    if (nargs != 7 || !PyList_Check(args[0]) || !PyList_Check(args[1]) || !PyList_Check(args[2])
+        || !PyList_Check(args[3]) || !PyTuple_Check(args[6]) || PyTuple_GET_SIZE(args[6]) != 6
+        || PyList_GET_SIZE(args[0]) != PyList_GET_SIZE(args[1])
+        || PyList_GET_SIZE(args[3]) != PyList_GET_SIZE(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "score_words(words: list, lowered: list, scoring: list, "
+                        "sentiments: list, is_cap_diff, idioms, rules: 6-tuple)");
+        return NULL;
+    }
+    PyObject *words = args[0], *lowered = args[1], *scoring = args[2], *sentiments = args[3];
+    int is_cap_diff = PyObject_IsTrue(args[4]), idioms = PyObject_IsTrue(args[5]);
+    if (is_cap_diff < 0 || idioms < 0) {
+        return NULL;
+    }
+    PyObject *packed = args[6];
+    rules.lexicon = PyTuple_GET_ITEM(packed, 0);
+    rules.boosters = PyTuple_GET_ITEM(packed, 1);
+    rules.negate = PyTuple_GET_ITEM(packed, 2);
+    rules.n_scalar = PyFloat_AsDouble(PyTuple_GET_ITEM(packed, 3));
+    rules.c_incr = PyFloat_AsDouble(PyTuple_GET_ITEM(packed, 4));
+    rules.idiom_check = PyTuple_GET_ITEM(packed, 5);
+    if (PyErr_Occurred()) {
+        return NULL;
+    }
+    if (!PyDict_Check(rules.lexicon) || !PyDict_Check(rules.boosters)
+        || !PyAnySet_Check(rules.negate)) {
+        PyErr_SetString(PyExc_TypeError, "rules: (lexicon: dict, boosters: dict, negate: set, ...)");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(lowered);
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(scoring); k++) {
+        Py_ssize_t i = PyLong_AsSsize_t(PyList_GET_ITEM(scoring, k));
+        if (i == -1 && PyErr_Occurred()) {
+            return NULL;
+        }
+        if (i < 0 || i >= n) {
+            PyErr_SetString(PyExc_IndexError, "a scoring position is outside the words");
+            return NULL;
+        }
+        PyObject *word = PyList_GET_ITEM(lowered, i);
+        if (!PyUnicode_Check(word)) {
+            PyErr_SetString(PyExc_TypeError, "words are str");
+            return NULL;
+        }
+        int booster = PyDict_Contains(rules.boosters, word);
+        if (booster < 0) {
+            return NULL;
+        }
+        if (booster || (is_word(word, "kind") && i < n - 1
+                        && is_word(PyList_GET_ITEM(lowered, i + 1), "of"))) {
+            continue;
+        }
+        double valence;
+        if (word_valence(&rules, words, lowered, i, is_cap_diff, idioms, &valence) < 0) {
+            return NULL;
+        }
+        PyObject *number = PyFloat_FromDouble(valence);
+        if (number == NULL) {
+            return NULL;
+        }
+        PyObject *old = PyList_GET_ITEM(sentiments, i);
+        PyList_SET_ITEM(sentiments, i, number);
+        Py_DECREF(old);
+    }
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef speedups_methods[] = {
     {"split_tokens", (PyCFunction)split_tokens, METH_O,
      "Shorten digit runs and repeats, then split into words and symbols (features.tokens)."},
@@ -416,14 +719,19 @@ static PyMethodDef speedups_methods[] = {
      "The model row of one word (linear_model._word_row)."},
     {"word_groups", (PyCFunction)(void (*)(void))word_groups, METH_FASTCALL,
      "Each token's care-layer lexicon group, cached (care_layer.CareLayer._word_groups)."},
+    {"score_words", (PyCFunction)(void (*)(void))score_words, METH_FASTCALL,
+     "VADER's valence of each lexicon word (vader_fast.score_words)."},
     {"sum_rows", (PyCFunction)(void (*)(void))sum_rows, METH_FASTCALL,
      "(sum, feature count, rows) of a token list's cached model rows and bigrams."},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef speedups_module = {
-    PyModuleDef_HEAD_INIT, "_speedups", "Compiled per-token steps of the sentiment scorer.", -1,
-    speedups_methods,
+    PyModuleDef_HEAD_INIT,
+    .m_name = "_speedups",
+    .m_doc = "Compiled per-token steps of the sentiment scorer.",
+    .m_size = -1,
+    .m_methods = speedups_methods,
 };
 
 PyMODINIT_FUNC

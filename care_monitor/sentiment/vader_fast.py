@@ -59,6 +59,16 @@ class FastVader(SentimentIntensityAnalyzer):
         self._emoji_chars = frozenset(singles)
         self._emoji_pattern = re.compile("[" + "".join(map(re.escape, singles)) + "]")
 
+    @property
+    def lexicon(self) -> dict[str, float]:
+        return self._lexicon
+
+    @lexicon.setter
+    def lexicon(self, lexicon: dict[str, float]) -> None:
+        """Set by VADER's __init__ and by per-brand copies: score_words' rules follow it."""
+        self._lexicon = lexicon
+        self._rules = (lexicon, BOOSTER_DICT, _NEGATE, N_SCALAR, C_INCR, _special_idioms_check)
+
     def polarity_scores(self, text: str) -> dict[str, float]:
         if not isinstance(text, str):
             return super().polarity_scores(text)
@@ -108,45 +118,62 @@ class FastVader(SentimentIntensityAnalyzer):
             # VADER looks for idioms around lexicon words past the third word; most texts hold
             # none, which one look at their pairs of words tells
             idioms = scoring[-1] > 2 and not _IDIOM_PAIRS.isdisjoint(zip(lowered, lowered[1:]))
-            last = len(words) - 1
-            for i in scoring:
-                word = lowered[i]
-                if word in BOOSTER_DICT or (word == "kind" and i < last and lowered[i + 1] == "of"):
-                    continue
-                sentiments[i] = self._word_valence(words, lowered, i, is_cap_diff, idioms)
+            score_words(words, lowered, scoring, sentiments, is_cap_diff, idioms, self._rules)
         if "but" in lowered:
             sentiments = self._but_check(words, sentiments)
         return sentiments
 
-    def _word_valence(
-        self, words: list[str], lowered: list[str], i: int, is_cap_diff: bool, idioms: bool = True
-    ) -> float:
-        """VADER's sentiment_valence for the lexicon word at `i` (`lowered`: words lower-cased;
-        `idioms`: False when the text holds none of VADER's multi-word idioms)."""
-        lexicon = self.lexicon
+
+def _score_words(
+    words: list[str],
+    lowered: list[str],
+    scoring: list[int],
+    sentiments: list[float],
+    is_cap_diff: bool,
+    idioms: bool,
+    rules: tuple,
+) -> None:
+    """VADER's valence of each lexicon word at the positions `scoring`, written into
+    `sentiments`; boosters and the "kind" of "kind of" do not score.  Pure-Python twin of
+    `_speedups.score_words`; `rules` is FastVader._rules."""
+    lexicon = rules[0]
+    last = len(words) - 1
+    for i in scoring:
         word = lowered[i]
-        valence = lexicon[word]
-        if word == "no" and i != len(words) - 1 and lowered[i + 1] in lexicon:
-            valence = 0.0
-        if (i > 0 and lowered[i - 1] == "no") or (i > 1 and lowered[i - 2] == "no") or (
-            i > 2 and lowered[i - 3] == "no" and lowered[i - 1] in ("or", "nor")
-        ):
-            valence = lexicon[word] * N_SCALAR
-        if words[i].isupper() and is_cap_diff:
-            valence = valence + C_INCR if valence > 0 else valence - C_INCR
-        for start_i in range(0, 3):
-            before = i - (start_i + 1)
-            if i > start_i and lowered[before] not in lexicon:
-                scalar = _scalar_inc_dec(words[before], lowered[before], valence, is_cap_diff)
-                if start_i == 1 and scalar != 0:
-                    scalar = scalar * 0.95
-                if start_i == 2 and scalar != 0:
-                    scalar = scalar * 0.9
-                valence = valence + scalar
-                valence = _negation_check(valence, lowered, start_i, i)
-                if start_i == 2 and idioms:
-                    valence = _special_idioms_check(valence, lowered, i)
-        return _least_check(valence, lowered, i, lexicon)
+        if word in BOOSTER_DICT or (word == "kind" and i < last and lowered[i + 1] == "of"):
+            continue
+        sentiments[i] = _word_valence(lexicon, words, lowered, i, is_cap_diff, idioms)
+
+
+def _word_valence(
+    lexicon: dict[str, float], words: list[str], lowered: list[str], i: int, is_cap_diff: bool,
+    idioms: bool = True,
+) -> float:
+    """VADER's sentiment_valence for the lexicon word at `i` (`lowered`: words lower-cased;
+    `idioms`: False when the text holds none of VADER's multi-word idioms)."""
+    word = lowered[i]
+    valence = lexicon[word]
+    if word == "no" and i != len(words) - 1 and lowered[i + 1] in lexicon:
+        valence = 0.0
+    if (i > 0 and lowered[i - 1] == "no") or (i > 1 and lowered[i - 2] == "no") or (
+        i > 2 and lowered[i - 3] == "no" and lowered[i - 1] in ("or", "nor")
+    ):
+        valence = lexicon[word] * N_SCALAR
+    if words[i].isupper() and is_cap_diff:
+        valence = valence + C_INCR if valence > 0 else valence - C_INCR
+    for start_i in range(0, 3):
+        before = i - (start_i + 1)
+        if i > start_i and lowered[before] not in lexicon:
+            scalar = _scalar_inc_dec(words[before], lowered[before], valence, is_cap_diff)
+            if start_i == 1 and scalar != 0:
+                scalar = scalar * 0.95
+            if start_i == 2 and scalar != 0:
+                scalar = scalar * 0.9
+            valence = valence + scalar
+            valence = _negation_check(valence, lowered, start_i, i)
+            if start_i == 2 and idioms:
+                valence = _special_idioms_check(valence, lowered, i)
+    return _least_check(valence, lowered, i, lexicon)
 
 
 def _words_and_emoticons(text: str) -> list[str]:
@@ -254,3 +281,9 @@ def _least_check(valence: float, lowered: list[str], i: int, lexicon: dict[str, 
     elif i > 0 and lowered[i - 1] not in lexicon and lowered[i - 1] == "least":
         valence = valence * N_SCALAR
     return valence
+
+
+try:  # the compiled twin (setup.py builds it; optional): same valences, no Python per word
+    from care_monitor.sentiment._speedups import score_words
+except ImportError:  # pragma: no cover - an install without a C compiler
+    score_words = _score_words

@@ -1,0 +1,144 @@
+"""The compiled per-token steps (`_speedups`, built by setup.py) against their pure-Python twins.
+
+Each compiled function must return exactly what its twin returns (same tokens, same floats, same
+cache contents), so that an install without a C compiler scores every text the same way.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from care_monitor.sentiment import care_layer, features, linear_model, vader_fast
+from care_monitor.sentiment.scorer import Scorer
+from tests.sentiment.test_vader_fast import TEXTS as VADER_TEXTS
+
+
+# characters that exercise the token rules: digits of several scripts, repeats, apostrophes,
+# underscores, accents, Vietnamese, emoji with joiners, whitespace of several kinds, surrogates
+ALPHABET = (
+    "aaaabcdeeeéèêñçßăâîșțđơưạảấ_'-.,!?:;()@#/0123456789٣४๕ \t\n\u00a0\u2003"
+    "😀😡👍🏽🤷‍♀️❤️ÀÉÎÕÜ"
+)
+SENTENCES = [
+    "",
+    "   ",
+    "@united flight 1234 delayed 3hrs!!!! sooooo annoyed https://t.co/xyz #fail",
+    "Nu mai suport, comanda nr. 55 nu a ajuns de 2 săptămâni",
+    "Servizio pessimo, nessuno risponde... 😡😡😡😡",
+    "Không ai trả lời, chờ mãi 2 tiếng",
+    "l'été n'est pas fini, c'est génial",
+    "GOOD but BAD, kind of nice, at least not the worst",
+    "x\ud800y",  # a lone surrogate, as some APIs send broken emoji
+]
+
+
+def _random_texts(count: int, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(ALPHABET) for _ in range(rng.randint(0, 40))) for _ in range(count)]
+
+
+TEXTS = SENTENCES + _random_texts(3000)
+
+
+def test_the_compiled_steps_are_built():
+    """`make install` builds them (setup.py); without them the scorer is ~2x slower."""
+    from care_monitor.sentiment import _speedups  # noqa: F401
+
+    assert features.split_tokens is not features._split_tokens
+    assert linear_model.sum_rows is not linear_model._sum_rows
+    assert care_layer.word_groups is not care_layer._word_groups
+    assert vader_fast.score_words is not vader_fast._score_words
+
+
+def test_split_tokens_equals_the_regular_expressions():
+    for text in TEXTS:
+        assert features.split_tokens(text) == features._split_tokens(text), repr(text)
+
+
+@pytest.mark.parametrize("language", linear_model.MODEL_LANGUAGES)
+def test_model_rows_and_sums_equal_the_python_twins(language):
+    model = linear_model.load_model(language)
+    texts = [text.replace("\ud800", "") for text in TEXTS[:1000]]
+    for text in texts:
+        toks = features.tokens(text)
+        if not toks:
+            continue
+        compiled_cache, python_cache = dict(model._known), dict(model._known)
+        compiled = linear_model.sum_rows(toks, compiled_cache, model._word_row, model._known, 10**6)
+        python = linear_model._sum_rows(toks, python_cache, _python_word_row(model), model._known, 10**6)
+        assert compiled == python, repr(text)
+        assert compiled_cache == python_cache
+        for tok in toks:
+            if len(tok) >= 3:
+                assert linear_model.gram_weights(tok, model._grams) == linear_model._gram_weights(
+                    tok, model._grams
+                )
+
+
+def _python_word_row(model: linear_model.LinearModel):
+    def make_row(tok: str) -> tuple:
+        return linear_model._word_row(
+            model._unigrams, model._grams, model._bigrams, linear_model._NO_BIGRAMS,
+            linear_model._reason_lean, linear_model._SURELY_WEAK, tok,
+        )
+    return make_row
+
+
+def test_a_full_model_cache_is_reset_to_the_vocabulary_by_both():
+    model = linear_model.load_model("es")
+    toks = ["zzqx1", "zzqx2", "zzqx3"]
+    for sum_rows in (linear_model.sum_rows, linear_model._sum_rows):
+        cache = dict(model._known)
+        sum_rows(toks, cache, model._word_row, model._known, len(model._known) + 1)
+        # each new word after the first found the cache full: it was reset to the vocabulary
+        assert set(cache) - set(model._known) == {"zzqx3"}
+
+
+@pytest.mark.parametrize("language", ["it", "pt", "ro", "en"])
+def test_care_word_groups_equal_the_python_twin(language):
+    layer = care_layer.load_care_layer(language)
+    for text in TEXTS:
+        toks = features.tokens(text.replace("\ud800", ""))
+        args = (layer._words, layer._stems, layer._stem_lengths, 10**6)
+        compiled_cache: dict = {}
+        python_cache: dict = {}
+        compiled = care_layer.word_groups(toks, compiled_cache, *args)
+        assert compiled == care_layer._word_groups(toks, python_cache, *args)
+        assert compiled_cache == python_cache
+
+
+def test_care_word_groups_find_the_shortest_stem():
+    layer = care_layer.load_care_layer("it")
+    args = (layer._words, layer._stems, layer._stem_lengths, 10**6)
+    for word_groups in (care_layer.word_groups, care_layer._word_groups):
+        group = word_groups(["vergognoso", "tavolo"], {}, *args)
+        assert group[0] is not None and group[0].valence < 0  # vergogn*
+        assert group[1] is None
+
+
+def test_score_words_equals_the_python_twin(monkeypatch):
+    compiled = vader_fast.FastVader()
+    texts = VADER_TEXTS + [text.replace("\ud800", "") for text in TEXTS]
+    expected = [compiled.polarity_scores(text) for text in texts]
+    monkeypatch.setattr(vader_fast, "score_words", vader_fast._score_words)
+    python = vader_fast.FastVader()
+    assert [python.polarity_scores(text) for text in texts] == expected
+
+
+def test_the_scorer_gives_the_same_results_without_the_compiled_steps(monkeypatch):
+    texts = SENTENCES[:-1] + VADER_TEXTS[:1000]
+    compiled = Scorer()
+    expected = [compiled.score(text) for text in texts]
+    monkeypatch.setattr(features, "split_tokens", features._split_tokens)
+    monkeypatch.setattr(linear_model, "sum_rows", linear_model._sum_rows)
+    monkeypatch.setattr(linear_model, "word_row", linear_model._word_row)
+    monkeypatch.setattr(linear_model, "gram_weights", linear_model._gram_weights)
+    monkeypatch.setattr(care_layer, "word_groups", care_layer._word_groups)
+    monkeypatch.setattr(vader_fast, "score_words", vader_fast._score_words)
+    for language in linear_model.MODEL_LANGUAGES:
+        linear_model.load_model(language).clear_cache()
+        care_layer.load_care_layer(language).clear_cache()
+    python = Scorer()
+    assert [python.score(text) for text in texts] == expected
