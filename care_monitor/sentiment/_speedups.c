@@ -13,6 +13,7 @@
  *                              weight, in the order the Python code adds them: equal floats.
  * word_groups(...)             the care layer's lexicon group of each token, cached.
  * score_words(...)             VADER's valence of each lexicon word (vader_fast.score_words).
+ * candidate_rules(...)         the care rules worth running on a text (care_layer).
  *
  * Every function has a pure-Python twin named with a leading underscore next to its use;
  * tests/sentiment/test_speedups.py checks that both give the same results.
@@ -710,6 +711,162 @@ score_words(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     Py_RETURN_NONE;
 }
 
+/* ---- care-layer candidate rules (care_layer.CareLayer._candidates) ------------------------ */
+
+/* the index key of a token: its first three characters (new reference) */
+static PyObject *
+index_key(PyObject *token)
+{
+    if (PyUnicode_GET_LENGTH(token) <= 3) {
+        Py_INCREF(token);
+        return token;
+    }
+    return PyUnicode_Substring(token, 0, 3);
+}
+
+static int
+set_rule_bits(unsigned char *bits, PyObject *numbers, Py_ssize_t rule_count)
+{
+    if (!PyTuple_Check(numbers)) {
+        PyErr_SetString(PyExc_TypeError, "rule numbers are a tuple");
+        return -1;
+    }
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(numbers); k++) {
+        Py_ssize_t number = PyLong_AsSsize_t(PyTuple_GET_ITEM(numbers, k));
+        if (number == -1 && PyErr_Occurred()) {
+            return -1;
+        }
+        if (number < 0 || number >= rule_count) {
+            PyErr_SetString(PyExc_IndexError, "rule number out of range");
+            return -1;
+        }
+        bits[number] = 1;
+    }
+    return 0;
+}
+
+/* candidate_rules(tokens, text, index): numbers (ascending) of the rules whose regex may
+ * match `text`, whose tokens these are.  index = (rule_count, always, by_trigger, unrequired,
+ * by_required, further): `always` and `unrequired` tuples of rule numbers, `by_trigger` and
+ * `by_required` dicts index key -> tuple of rule numbers, `further` a tuple (one per rule) of
+ * tuples of sets of index keys, one key of each set must be among the text's keys.  A rule is
+ * a candidate when it is always run or one of its trigger keys is among the text's keys, and it
+ * has no required words or one of its first required keys is there, and every further set is
+ * met.  "0" is among the keys of a text with a digit anywhere (even glued to letters: "2nd"). */
+static PyObject *
+candidate_rules(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyList_Check(args[0]) || !PyUnicode_Check(args[1])
+        || !PyTuple_Check(args[2]) || PyTuple_GET_SIZE(args[2]) != 6) {
+        PyErr_SetString(PyExc_TypeError, "candidate_rules(tokens: list, text: str, index: 6-tuple)");
+        return NULL;
+    }
+    PyObject *tokens = args[0], *text = args[1], *index = args[2];
+    int has_digit = 0;
+    {
+        Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+        int kind = PyUnicode_KIND(text);
+        const void *data = PyUnicode_DATA(text);
+        for (Py_ssize_t i = 0; i < length && !has_digit; i++) {
+            has_digit = Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, i));
+        }
+    }
+    Py_ssize_t rule_count = PyLong_AsSsize_t(PyTuple_GET_ITEM(index, 0));
+    if (rule_count == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    PyObject *always = PyTuple_GET_ITEM(index, 1), *by_trigger = PyTuple_GET_ITEM(index, 2);
+    PyObject *unrequired = PyTuple_GET_ITEM(index, 3), *by_required = PyTuple_GET_ITEM(index, 4);
+    PyObject *further = PyTuple_GET_ITEM(index, 5);
+    if (!PyDict_Check(by_trigger) || !PyDict_Check(by_required) || !PyTuple_Check(further)
+        || PyTuple_GET_SIZE(further) != rule_count) {
+        PyErr_SetString(PyExc_TypeError, "index: (count, tuple, dict, tuple, dict, tuple of count)");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(tokens);
+    unsigned char *triggered = PyMem_Calloc(2 * rule_count + 1, 1);
+    PyObject *keys = PyList_New(0);
+    PyObject *out = NULL;
+    if (triggered == NULL || keys == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    unsigned char *met = triggered + rule_count;
+    if (set_rule_bits(triggered, always, rule_count) < 0
+        || set_rule_bits(met, unrequired, rule_count) < 0) {
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i <= n; i++) {
+        PyObject *key;
+        if (i < n) {
+            PyObject *token = PyList_GET_ITEM(tokens, i);
+            if (!PyUnicode_Check(token)) {
+                PyErr_SetString(PyExc_TypeError, "tokens are str");
+                goto done;
+            }
+            key = index_key(token);
+        }
+        else if (has_digit) {
+            key = PyUnicode_FromString("0");
+        }
+        else {
+            break;
+        }
+        if (key == NULL || PyList_Append(keys, key) < 0) {
+            Py_XDECREF(key);
+            goto done;
+        }
+        Py_DECREF(key);
+        PyObject *rules = PyDict_GetItemWithError(by_trigger, key);
+        if ((rules == NULL && PyErr_Occurred())
+            || (rules != NULL && set_rule_bits(triggered, rules, rule_count) < 0)) {
+            goto done;
+        }
+        rules = PyDict_GetItemWithError(by_required, key);
+        if ((rules == NULL && PyErr_Occurred())
+            || (rules != NULL && set_rule_bits(met, rules, rule_count) < 0)) {
+            goto done;
+        }
+    }
+    if ((out = PyList_New(0)) == NULL) {
+        goto done;
+    }
+    Py_ssize_t key_count = PyList_GET_SIZE(keys);
+    for (Py_ssize_t number = 0; number < rule_count; number++) {
+        if (!triggered[number] || !met[number]) {
+            continue;
+        }
+        PyObject *sets = PyTuple_GET_ITEM(further, number);
+        int all_met = 1;
+        for (Py_ssize_t k = 0; all_met && k < PyTuple_GET_SIZE(sets); k++) {
+            PyObject *wanted = PyTuple_GET_ITEM(sets, k);
+            int found = 0;
+            for (Py_ssize_t j = 0; !found && j < key_count; j++) {
+                found = PySet_Contains(wanted, PyList_GET_ITEM(keys, j));
+                if (found < 0) {
+                    Py_CLEAR(out);
+                    goto done;
+                }
+            }
+            all_met = found;
+        }
+        if (!all_met) {
+            continue;
+        }
+        PyObject *value = PyLong_FromSsize_t(number);
+        if (value == NULL || PyList_Append(out, value) < 0) {
+            Py_XDECREF(value);
+            Py_CLEAR(out);
+            goto done;
+        }
+        Py_DECREF(value);
+    }
+done:
+    PyMem_Free(triggered);
+    Py_XDECREF(keys);
+    return out;
+}
+
 static PyMethodDef speedups_methods[] = {
     {"split_tokens", (PyCFunction)split_tokens, METH_O,
      "Shorten digit runs and repeats, then split into words and symbols (features.tokens)."},
@@ -721,6 +878,8 @@ static PyMethodDef speedups_methods[] = {
      "Each token's care-layer lexicon group, cached (care_layer.CareLayer._word_groups)."},
     {"score_words", (PyCFunction)(void (*)(void))score_words, METH_FASTCALL,
      "VADER's valence of each lexicon word (vader_fast.score_words)."},
+    {"candidate_rules", (PyCFunction)(void (*)(void))candidate_rules, METH_FASTCALL,
+     "Numbers of the care rules whose regex may match a text with these tokens."},
     {"sum_rows", (PyCFunction)(void (*)(void))sum_rows, METH_FASTCALL,
      "(sum, feature count, rows) of a token list's cached model rows and bigrams."},
     {NULL, NULL, 0, NULL},

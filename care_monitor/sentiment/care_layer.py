@@ -18,11 +18,11 @@ matching inside a question about a condition does not count: questions.py).
 
 from __future__ import annotations
 
-import functools
 import itertools
 import operator
 import re
 from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -119,23 +119,22 @@ class CareLayer:
         self._stem_lengths = tuple(sorted({len(stem) for stem in self._stems}))  # shortest first
         self._token_cache: dict[str, WordGroup | None] = {}
         self._searches = [rule.pattern.search for rule in rules]
-        # Candidate rules as bit masks (bit i = rule i), combined in C: a text's index keys
-        # (first three letters of its words) pick the rules one of whose trigger words they
-        # start, and the rules whose first required set they meet; further required sets
-        # (few rules have one) are checked rule by rule.
-        self._always_mask = _mask(i for i, rule in enumerate(rules) if rule.triggers is None)
-        self._trigger_masks = _key_masks(
-            (_index_key(trigger), i)
-            for i, rule in enumerate(rules)
-            for trigger in rule.triggers or ()
+        # A text's index keys (first three letters of its words) pick the rules one of whose
+        # trigger words they start and whose required sets they meet (candidate_rules).
+        self._index = RuleIndex(
+            len(rules),
+            always=tuple(i for i, rule in enumerate(rules) if rule.triggers is None),
+            by_trigger=_rules_by_key(
+                (_index_key(trigger), i)
+                for i, rule in enumerate(rules)
+                for trigger in rule.triggers or ()
+            ),
+            unrequired=tuple(i for i, rule in enumerate(rules) if not rule.required),
+            by_required=_rules_by_key(
+                (key, i) for i, rule in enumerate(rules) if rule.required for key in rule.required[0]
+            ),
+            further=tuple(rule.required[1:] for rule in rules),
         )
-        self._unrequired_mask = _mask(i for i, rule in enumerate(rules) if not rule.required)
-        self._required_masks = _key_masks(
-            (key, i) for i, rule in enumerate(rules) if rule.required for key in rule.required[0]
-        )
-        self._further_required = [rule.required[1:] for rule in rules]
-        self._trigger_keys = frozenset(self._trigger_masks)
-        self._required_keys = frozenset(self._required_masks)
 
     def evaluate(self, text: str, tokens: list[str] | None = None) -> CareEvidence:
         """Rules matching `text`; `tokens` are its lower-cased tokens (features.tokens) if known."""
@@ -152,19 +151,7 @@ class CareLayer:
                         weight = BEFORE_CONTRAST if position < contrast_at else AFTER_CONTRAST
                         match = (match[0] * weight, match[1])
                     matches.append(match)
-        keys = set(map(_FIRST_THREE, tokens))
-        if _DIGIT_RUN.search(text):  # "0" is the key of a digit run even glued to letters ("2nd")
-            keys.add("0")
-        # intersecting with a frozenset walks the smaller set: the text's keys
-        triggered = keys.intersection(self._trigger_keys)
-        candidates = functools.reduce(
-            operator.or_, map(self._trigger_masks.__getitem__, triggered), self._always_mask
-        )
-        if candidates:
-            met = keys.intersection(self._required_keys)
-            candidates &= functools.reduce(
-                operator.or_, map(self._required_masks.__getitem__, met), self._unrequired_mask
-            )
+        candidates = candidate_rules(tokens, text, self._index)
         if not candidates:
             return CareEvidence(tuple(matches)) if matches else _NO_EVIDENCE
         text = text.lower()  # patterns are lower case: no IGNORECASE, which is slower
@@ -175,10 +162,8 @@ class CareLayer:
             else None
         )
         taken: dict[str, list[tuple[int, int]]] = {}  # group -> spans already matched
-        rules, searches, further_required = self.rules, self._searches, self._further_required
-        for number in _set_bits(candidates):  # in rule order
-            if further_required[number] and any(map(keys.isdisjoint, further_required[number])):
-                continue  # a word the rule cannot match without is missing: skip the regex
+        rules, searches = self.rules, self._searches
+        for number in candidates:  # in rule order
             first = searches[number](text)
             if first is None:
                 continue  # most candidates: no generator, no further work
@@ -262,28 +247,48 @@ except ImportError:  # pragma: no cover - an install without a C compiler
     word_groups = _word_groups
 
 
-def _mask(numbers: Iterable[int]) -> int:
-    """The bit mask of rule numbers."""
-    mask = 0
-    for number in numbers:
-        mask |= 1 << number
-    return mask
+class RuleIndex(NamedTuple):
+    """Which rules a text's index keys (first three letters of its tokens) can set off."""
+
+    rule_count: int
+    always: tuple[int, ...]  # rules with no known trigger word: always candidates
+    by_trigger: dict[str, tuple[int, ...]]  # key -> rules one of whose trigger words it starts
+    unrequired: tuple[int, ...]  # rules with no required words
+    by_required: dict[str, tuple[int, ...]]  # key -> rules whose first required set holds it
+    further: tuple[tuple[frozenset[str], ...], ...]  # per rule: further required sets
 
 
-def _key_masks(pairs: Iterable[tuple[str, int]]) -> dict[str, int]:
-    """(index key, rule number) pairs -> each key's bit mask of rules."""
-    masks: dict[str, int] = {}
+def _rules_by_key(pairs: Iterable[tuple[str, int]]) -> dict[str, tuple[int, ...]]:
+    """(index key, rule number) pairs -> each key's rule numbers."""
+    found: dict[str, list[int]] = {}
     for key, number in pairs:
-        masks[key] = masks.get(key, 0) | 1 << number
-    return masks
+        found.setdefault(key, []).append(number)
+    return {key: tuple(dict.fromkeys(numbers)) for key, numbers in found.items()}
 
 
-def _set_bits(mask: int) -> Iterator[int]:
-    """Numbers of the bits set in `mask`, lowest first."""
-    while mask:
-        lowest = mask & -mask
-        yield lowest.bit_length() - 1
-        mask ^= lowest
+def _candidate_rules(tokens: list[str], text: str, index: RuleIndex) -> list[int]:
+    """Numbers (ascending) of the rules whose regex may match `text` (tokens: its tokens): set
+    off by a trigger word or always run, with a word of each required set present.  "0" is
+    the key of a digit run, even glued to letters ("2nd").  Pure-Python twin of
+    `_speedups.candidate_rules`."""
+    keys = set(map(_FIRST_THREE, tokens))
+    if _DIGIT_RUN.search(text):
+        keys.add("0")
+    triggered = set(index.always)
+    met = set(index.unrequired)
+    for key in keys:
+        triggered.update(index.by_trigger.get(key, ()))
+        met.update(index.by_required.get(key, ()))
+    return [
+        number for number in sorted(triggered & met)
+        if not any(map(keys.isdisjoint, index.further[number]))
+    ]
+
+
+try:  # the compiled twin (setup.py builds it; optional): the same rules, chosen in C
+    from care_monitor.sentiment._speedups import candidate_rules
+except ImportError:  # pragma: no cover - an install without a C compiler
+    candidate_rules = _candidate_rules
 
 
 def _word_matches(

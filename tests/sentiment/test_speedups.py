@@ -49,6 +49,7 @@ def test_the_compiled_steps_are_built():
     assert features.split_tokens is not features._split_tokens
     assert linear_model.sum_rows is not linear_model._sum_rows
     assert care_layer.word_groups is not care_layer._word_groups
+    assert care_layer.candidate_rules is not care_layer._candidate_rules
     assert vader_fast.score_words is not vader_fast._score_words
 
 
@@ -109,6 +110,20 @@ def test_care_word_groups_equal_the_python_twin(language):
         assert compiled_cache == python_cache
 
 
+@pytest.mark.parametrize("language", ["en", "it", "pt", "ro", "es", "fr", "de", "vi"])
+def test_care_candidate_rules_equal_the_python_twin(language):
+    layer = care_layer.load_care_layer(language)
+    texts = [text.replace("\ud800", "") for text in TEXTS] + [
+        "@united 2nd time my flight was delayed, are you kidding me? 10/10 would not fly again",
+        "#worstservice still waiting 3hrs and counting!!",
+    ]
+    for text in texts:
+        toks = features.tokens(text)
+        assert care_layer.candidate_rules(toks, text, layer._index) == care_layer._candidate_rules(
+            toks, text, layer._index
+        ), repr(text)
+
+
 def test_care_word_groups_find_the_shortest_stem():
     layer = care_layer.load_care_layer("it")
     args = (layer._words, layer._stems, layer._stem_lengths, 10**6)
@@ -136,6 +151,7 @@ def test_the_scorer_gives_the_same_results_without_the_compiled_steps(monkeypatc
     monkeypatch.setattr(linear_model, "word_row", linear_model._word_row)
     monkeypatch.setattr(linear_model, "gram_weights", linear_model._gram_weights)
     monkeypatch.setattr(care_layer, "word_groups", care_layer._word_groups)
+    monkeypatch.setattr(care_layer, "candidate_rules", care_layer._candidate_rules)
     monkeypatch.setattr(vader_fast, "score_words", vader_fast._score_words)
     for language in linear_model.MODEL_LANGUAGES:
         linear_model.load_model(language).clear_cache()
