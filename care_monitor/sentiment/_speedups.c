@@ -713,15 +713,15 @@ score_words(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 
 /* ---- care-layer candidate rules (care_layer.CareLayer._candidates) ------------------------ */
 
-/* the index key of a token: its first three characters (new reference) */
+/* a token's index key of `size` characters: its first `size` characters (new reference) */
 static PyObject *
-index_key(PyObject *token)
+index_key(PyObject *token, Py_ssize_t size)
 {
-    if (PyUnicode_GET_LENGTH(token) <= 3) {
+    if (PyUnicode_GET_LENGTH(token) <= size) {
         Py_INCREF(token);
         return token;
     }
-    return PyUnicode_Substring(token, 0, 3);
+    return PyUnicode_Substring(token, 0, size);
 }
 
 static int
@@ -746,7 +746,7 @@ set_rule_bits(unsigned char *bits, PyObject *numbers, Py_ssize_t rule_count)
 }
 
 /* candidate_rules(tokens, text, index): numbers (ascending) of the rules whose regex may
- * match `text`, whose tokens these are.  index = (rule_count, always, by_trigger, unrequired,
+ * match `text`, whose tokens these are; a text's keys are its tokens' first 3 and 4 characters.  index = (rule_count, always, by_trigger, unrequired,
  * by_required, further): `always` and `unrequired` tuples of rule numbers, `by_trigger` and
  * `by_required` dicts index key -> tuple of rule numbers, `further` a tuple (one per rule) of
  * tuples of sets of index keys, one key of each set must be among the text's keys.  A rule is
@@ -796,15 +796,19 @@ candidate_rules(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         || set_rule_bits(met, unrequired, rule_count) < 0) {
         goto done;
     }
-    for (Py_ssize_t i = 0; i <= n; i++) {
+    /* each token's keys of 3 and 4 characters (care_layer.INDEX_KEY_LENGTHS), then "0" */
+    for (Py_ssize_t step = 0; step <= 2 * n; step++) {
         PyObject *key;
-        if (i < n) {
-            PyObject *token = PyList_GET_ITEM(tokens, i);
+        if (step < 2 * n) {
+            PyObject *token = PyList_GET_ITEM(tokens, step / 2);
             if (!PyUnicode_Check(token)) {
                 PyErr_SetString(PyExc_TypeError, "tokens are str");
                 goto done;
             }
-            key = index_key(token);
+            if (step % 2 == 1 && PyUnicode_GET_LENGTH(token) <= 3) {
+                continue; /* its 4-character key is its 3-character one */
+            }
+            key = index_key(token, step % 2 == 0 ? 3 : 4);
         }
         else if (has_digit) {
             key = PyUnicode_FromString("0");

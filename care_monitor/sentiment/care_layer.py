@@ -7,7 +7,7 @@ list must occur) lets a pattern that no literal word starts skip texts cheaply.
 Every pattern is compiled on its own (case-insensitive, on word boundaries).  A pattern only
 runs when the text has a token starting like one of the literal words the pattern must start
 with ("delay", "lost", "misplaced"...; derived from the pattern itself, indexed by their first
-three letters): most posts match no rule, and a dictionary look-up per token is far cheaper than
+three or four letters): most posts match no rule, and a dictionary look-up per token is far cheaper than
 dozens of regular-expression scans.  Words are plain dictionary look-ups on the tokens.  Every
 match adds its group's valence (VADER units); the matched text becomes a reason.
 
@@ -57,7 +57,12 @@ BEFORE_CONTRAST, AFTER_CONTRAST = 0.5, 1.5
 MAX_REASON_CHARS = 30
 TOKEN_CACHE_SIZE = 50_000
 _UNSEEN = object()  # not in the token cache yet
-_FIRST_THREE = operator.itemgetter(slice(0, 3))  # token -> index key, applied in C
+# a token's index keys: its first three and its first four characters (a trigger word of four
+# or more letters is keyed by its first four: fewer rules set off per word, as "delay" no
+# longer sets off "deliver"; a shorter one by itself)
+INDEX_KEY_LENGTHS = (3, 4)
+_FIRST_THREE = operator.itemgetter(slice(0, 3))
+_FIRST_FOUR = operator.itemgetter(slice(0, 4))
 
 
 @dataclass(frozen=True)
@@ -119,7 +124,7 @@ class CareLayer:
         self._stem_lengths = tuple(sorted({len(stem) for stem in self._stems}))  # shortest first
         self._token_cache: dict[str, WordGroup | None] = {}
         self._searches = [rule.pattern.search for rule in rules]
-        # A text's index keys (first three letters of its words) pick the rules one of whose
+        # A text's index keys (first three and four letters of its words) pick the rules one of whose
         # trigger words they start and whose required sets they meet (candidate_rules).
         self._index = RuleIndex(
             len(rules),
@@ -248,7 +253,7 @@ except ImportError:  # pragma: no cover - an install without a C compiler
 
 
 class RuleIndex(NamedTuple):
-    """Which rules a text's index keys (first three letters of its tokens) can set off."""
+    """Which rules a text's index keys (first 3 and 4 letters of its tokens) can set off."""
 
     rule_count: int
     always: tuple[int, ...]  # rules with no known trigger word: always candidates
@@ -272,6 +277,7 @@ def _candidate_rules(tokens: list[str], text: str, index: RuleIndex) -> list[int
     the key of a digit run, even glued to letters ("2nd").  Pure-Python twin of
     `_speedups.candidate_rules`."""
     keys = set(map(_FIRST_THREE, tokens))
+    keys.update(map(_FIRST_FOUR, tokens))
     if _DIGIT_RUN.search(text):
         keys.add("0")
     triggered = set(index.always)
@@ -316,11 +322,11 @@ def _word_matches(
 
 
 def _index_key(trigger: str) -> str:
-    """First three characters of the trigger's first word (tokens split at ' and -; digit runs
-    are "0" in tokens); a hashtag's word for "#word" (the tokens are "#" and "word", and the
-    word is the rarer of the two)."""
+    """The first four characters of the trigger's first word, or the word if shorter (tokens
+    split at ' and -; digit runs are "0" in tokens); for "#word" the word's (the tokens are "#"
+    and "word", and the word is the rarer of the two); a symbol's first character."""
     word = _DIGIT_RUN.sub("0", re.match(r"#?(\w*)", trigger).group(1))  # as tokens carry them
-    return word[:3] if word else trigger[0]
+    return word[:4] if word else trigger[0]
 
 
 # what may end a segment after its words without changing which tokens they are: an anchor, a
@@ -498,11 +504,11 @@ def _compile(path: Path) -> CareLayer:
             # optional `requires`: lists of words, one word of each list must be in the text
             # (a cheap token check before the group's regexes run; the regex itself decides)
             requires = tuple(
-                frozenset(_index_key(str(word).lower()) for word in words)
+                frozenset(_index_key(_word(word).lower()) for word in words)
                 for words in group.get("requires") or ()
             )
             for word in group.get("words") or ():
-                word = str(word).strip().lower()
+                word = _word(word).strip().lower()
                 if not word or " " in word:
                     raise ValueError(f"word {word!r}: one word each (phrases go in patterns)")
                 target, key = (stems, word[:-1]) if word.endswith("*") else (words, word)
@@ -525,6 +531,13 @@ def _compile(path: Path) -> CareLayer:
             raise ValueError(f"{path}: groups[{index}]: {error}") from None
     contrast = frozenset(str(word).lower() for word in data.get("contrast_words") or ())
     return CareLayer(rules, words, stems, contrast, bool(data.get("information_questions")))
+
+
+def _word(value: object) -> str:
+    """A word from a YAML list; YAML reads a bare no, yes, on, off, true or false as a boolean."""
+    if isinstance(value, bool):
+        raise ValueError(f"word {value!r}: YAML read a bare word as a boolean; quote it ('no')")
+    return str(value)
 
 
 @lru_cache(maxsize=None)
