@@ -5,7 +5,8 @@
  *                              repeated 4+ times -> 3 times, then the words and single symbols
  *                              of r"\w+|[^\w\s]" (Python's own Unicode tables, as `re` uses).
  * gram_weights(tok, grams)     sum of the weights of the padded word's character 3- and 4-grams
- *                              (linear_model._word_row's order) and their number.
+ *                              (linear_model._word_row's order) and their number; `grams` is
+ *                              a dict or the compact gram_table(dict) made from it.
  * word_row(...)                a first-seen word's model row (linear_model._word_row).
  * sum_rows(toks, cache, make_row, known, limit)
  *                              a text's model sum: every token's cached row (make_row(tok) for
@@ -120,6 +121,123 @@ add_weight(Py_complex *sum, PyObject *weight)
     return 0;
 }
 
+/* ---- character n-gram weights in a compact open-addressing table ---------------------------
+ * A model's ~10k n-gram weights as a Python dict cost four memory look-ups per n-gram (index,
+ * entry, key string, complex value); the table keeps hash, code points and weights together. */
+
+#include <stdint.h>
+
+#define GRAM_MAX 4
+#define GRAM_TABLE_NAME "care_monitor.sentiment._speedups.GramTable"
+
+typedef struct {
+    uint64_t hash; /* 0: empty slot */
+    Py_complex weight;
+    Py_UCS4 chars[GRAM_MAX];
+    Py_ssize_t length;
+} GramEntry;
+
+typedef struct {
+    size_t mask;
+    GramEntry *entries;
+} GramTable;
+
+static uint64_t
+gram_hash(const Py_UCS4 *chars, Py_ssize_t length)
+{
+    uint64_t hash = 1469598103934665603ULL ^ (uint64_t)length; /* FNV-1a */
+    for (Py_ssize_t i = 0; i < length; i++) {
+        hash = (hash ^ chars[i]) * 1099511628211ULL;
+    }
+    return hash | 1; /* never 0 */
+}
+
+static const GramEntry *
+gram_find(const GramTable *table, const Py_UCS4 *chars, Py_ssize_t length)
+{
+    uint64_t hash = gram_hash(chars, length);
+    for (size_t slot = hash & table->mask;; slot = (slot + 1) & table->mask) {
+        const GramEntry *entry = &table->entries[slot];
+        if (entry->hash == 0) {
+            return NULL;
+        }
+        if (entry->hash == hash && entry->length == length
+            && memcmp(entry->chars, chars, length * sizeof(Py_UCS4)) == 0) {
+            return entry;
+        }
+    }
+}
+
+static void
+gram_table_free(PyObject *capsule)
+{
+    GramTable *table = PyCapsule_GetPointer(capsule, GRAM_TABLE_NAME);
+    if (table != NULL) {
+        PyMem_Free(table->entries);
+        PyMem_Free(table);
+    }
+}
+
+/* gram_table(grams: dict[str, complex]) -> an opaque table of the 3- and 4-character keys
+ * (the only ones gram_weights looks up), for gram_weights and word_row */
+static PyObject *
+gram_table(PyObject *module, PyObject *grams)
+{
+    if (!PyDict_Check(grams)) {
+        PyErr_SetString(PyExc_TypeError, "gram_table(grams: dict)");
+        return NULL;
+    }
+    size_t size = 16;
+    while (size < 2 * (size_t)PyDict_GET_SIZE(grams) + 1) {
+        size <<= 1;
+    }
+    GramTable *table = PyMem_Malloc(sizeof(GramTable));
+    GramEntry *entries = PyMem_Calloc(size, sizeof(GramEntry));
+    if (table == NULL || entries == NULL) {
+        PyMem_Free(table);
+        PyMem_Free(entries);
+        return PyErr_NoMemory();
+    }
+    table->mask = size - 1;
+    table->entries = entries;
+    PyObject *capsule = PyCapsule_New(table, GRAM_TABLE_NAME, gram_table_free);
+    if (capsule == NULL) {
+        PyMem_Free(entries);
+        PyMem_Free(table);
+        return NULL;
+    }
+    Py_ssize_t position = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(grams, &position, &key, &value)) {
+        if (!PyUnicode_Check(key)) {
+            continue;
+        }
+        Py_ssize_t length = PyUnicode_GET_LENGTH(key);
+        if (length < 3 || length > GRAM_MAX) {
+            continue;
+        }
+        Py_UCS4 chars[GRAM_MAX] = {0};
+        for (Py_ssize_t i = 0; i < length; i++) {
+            chars[i] = PyUnicode_READ_CHAR(key, i);
+        }
+        Py_complex weight = PyComplex_AsCComplex(value);
+        if (weight.real == -1.0 && PyErr_Occurred()) {
+            Py_DECREF(capsule);
+            return NULL;
+        }
+        uint64_t hash = gram_hash(chars, length);
+        size_t slot = hash & table->mask;
+        while (entries[slot].hash != 0) {
+            slot = (slot + 1) & table->mask;
+        }
+        entries[slot].hash = hash;
+        entries[slot].weight = weight;
+        memcpy(entries[slot].chars, chars, sizeof(chars));
+        entries[slot].length = length;
+    }
+    return capsule;
+}
+
 /* gram_weights' sum for a word, in C values */
 static int
 gram_sum(PyObject *tok, PyObject *grams, Py_complex *sum, Py_ssize_t *count)
@@ -140,8 +258,26 @@ gram_sum(PyObject *tok, PyObject *grams, Py_complex *sum, Py_ssize_t *count)
     }
     padded[padded_length - 1] = ' ';
     int status = 0;
+    const GramTable *table = NULL;
+    if (PyCapsule_CheckExact(grams)) {
+        if ((table = PyCapsule_GetPointer(grams, GRAM_TABLE_NAME)) == NULL) {
+            status = -1;
+        }
+    }
     for (Py_ssize_t size = 3; size <= 4 && status == 0; size++) { /* features.CHAR_NGRAMS */
-        for (Py_ssize_t start = 0; start + size <= padded_length; start++) {
+        for (Py_ssize_t start = 0; table != NULL && start + size <= padded_length; start++) {
+            const GramEntry *entry = gram_find(table, padded + start, size);
+            (*count)++;
+            if (entry == NULL) {
+                sum->real += 0.0; /* Python adds 0j for an unknown gram */
+                sum->imag += 0.0;
+            }
+            else {
+                sum->real += entry->weight.real;
+                sum->imag += entry->weight.imag;
+            }
+        }
+        for (Py_ssize_t start = 0; table == NULL && start + size <= padded_length; start++) {
             PyObject *gram = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, padded + start, size);
             if (gram == NULL) {
                 status = -1;
@@ -173,8 +309,9 @@ gram_sum(PyObject *tok, PyObject *grams, Py_complex *sum, Py_ssize_t *count)
 static PyObject *
 gram_weights(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyDict_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "gram_weights(tok: str, grams: dict)");
+    if (nargs != 2 || !PyUnicode_Check(args[0])
+        || !(PyDict_Check(args[1]) || PyCapsule_CheckExact(args[1]))) {
+        PyErr_SetString(PyExc_TypeError, "gram_weights(tok: str, grams: dict or gram_table)");
         return NULL;
     }
     Py_complex sum = {0.0, 0.0};
@@ -204,7 +341,8 @@ cache_row(PyObject *cache, PyObject *known, Py_ssize_t limit, PyObject *tok, PyO
 static PyObject *
 word_row(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 7 || !PyDict_Check(args[0]) || !PyDict_Check(args[1]) || !PyDict_Check(args[2])
+    if (nargs != 7 || !PyDict_Check(args[0])
+        || !(PyDict_Check(args[1]) || PyCapsule_CheckExact(args[1])) || !PyDict_Check(args[2])
         || !PyUnicode_Check(args[6])) {
         PyErr_SetString(PyExc_TypeError, "word_row(unigrams, grams, bigrams, no_bigrams, "
                         "reason_lean, surely_weak, tok: str)");
@@ -876,6 +1014,8 @@ static PyMethodDef speedups_methods[] = {
      "Shorten digit runs and repeats, then split into words and symbols (features.tokens)."},
     {"gram_weights", (PyCFunction)(void (*)(void))gram_weights, METH_FASTCALL,
      "(sum, count) of a word's character 3- and 4-gram weights."},
+    {"gram_table", (PyCFunction)gram_table, METH_O,
+     "A compact table of a model's character n-gram weights, for gram_weights and word_row."},
     {"word_row", (PyCFunction)(void (*)(void))word_row, METH_FASTCALL,
      "The model row of one word (linear_model._word_row)."},
     {"word_groups", (PyCFunction)(void (*)(void))word_groups, METH_FASTCALL,

@@ -77,6 +77,8 @@ class LinearModel:
             elif kind == "b:":
                 first, _, second = name.partition(" ")
                 self._bigrams.setdefault(first, {})[second] = row
+        # the n-gram weights as the compiled steps read them fastest (a dict without them)
+        self._gram_lookup = make_gram_lookup(self._grams)
         # every vocabulary word's row, computed once when the model loads: a known word costs
         # one look-up; only words the model never saw pay for their character n-grams
         self._known: dict[str, tuple] = {word: self._word_row(word) for word in self._unigrams}
@@ -116,7 +118,7 @@ class LinearModel:
         same order), its number of features, its pos - neg lean (0 when weak) and its bigram
         weights as first word."""
         return word_row(
-            self._unigrams, self._grams, self._bigrams, _NO_BIGRAMS, _reason_lean, _SURELY_WEAK, tok
+            self._unigrams, self._gram_lookup, self._bigrams, _NO_BIGRAMS, _reason_lean, _SURELY_WEAK, tok
         )
 
 
@@ -216,9 +218,13 @@ class _GramGetters(dict):
 _GRAM_GETTERS = _GramGetters()
 
 try:  # the compiled twins (setup.py builds them; optional): equal sums, less Python per token
+    from care_monitor.sentiment._speedups import gram_table as make_gram_lookup
     from care_monitor.sentiment._speedups import gram_weights, sum_rows, word_row
 except ImportError:  # pragma: no cover - an install without a C compiler
     gram_weights, sum_rows, word_row = _gram_weights, _sum_rows, _word_row
+
+    def make_gram_lookup(grams: dict[str, complex]) -> dict[str, complex]:
+        return grams
 
 
 def _reasons(hits: list[tuple[float, str]], score: float, limit: int) -> tuple[str, ...]:

@@ -48,6 +48,7 @@ def test_the_compiled_steps_are_built():
 
     assert features.split_tokens is not features._split_tokens
     assert linear_model.sum_rows is not linear_model._sum_rows
+    assert not isinstance(linear_model.load_model("es")._gram_lookup, dict)  # the compact table
     assert care_layer.word_groups is not care_layer._word_groups
     assert care_layer.candidate_rules is not care_layer._candidate_rules
     assert vader_fast.score_words is not vader_fast._score_words
@@ -73,9 +74,9 @@ def test_model_rows_and_sums_equal_the_python_twins(language):
         assert compiled_cache == python_cache
         for tok in toks:
             if len(tok) >= 3:
-                assert linear_model.gram_weights(tok, model._grams) == linear_model._gram_weights(
-                    tok, model._grams
-                )
+                expected = linear_model._gram_weights(tok, model._grams)
+                assert linear_model.gram_weights(tok, model._grams) == expected
+                assert linear_model.gram_weights(tok, model._gram_lookup) == expected
 
 
 def _python_word_row(model: linear_model.LinearModel):
@@ -154,7 +155,9 @@ def test_the_scorer_gives_the_same_results_without_the_compiled_steps(monkeypatc
     monkeypatch.setattr(care_layer, "candidate_rules", care_layer._candidate_rules)
     monkeypatch.setattr(vader_fast, "score_words", vader_fast._score_words)
     for language in linear_model.MODEL_LANGUAGES:
-        linear_model.load_model(language).clear_cache()
+        model = linear_model.load_model(language)
+        monkeypatch.setattr(model, "_gram_lookup", model._grams)  # the table is for C only
+        model.clear_cache()
         care_layer.load_care_layer(language).clear_cache()
     python = Scorer()
     assert [python.score(text) for text in texts] == expected
