@@ -13,6 +13,8 @@
  *                              a word not cached, then cached), then each adjacent pair's bigram
  *                              weight, in the order the Python code adds them: equal floats.
  * word_groups(...)             the care layer's lexicon group of each token, cached.
+ * vader_words(text, lexicon)   VADER's words of a text, lower-cased, and the lexicon words'
+ *                              positions (vader_fast._vader_words).
  * score_words(...)             VADER's valence of each lexicon word (vader_fast.score_words).
  * candidate_rules(...)         the care rules worth running on a text (care_layer).
  *
@@ -775,6 +777,86 @@ word_valence(VaderRules *rules, PyObject *words, PyObject *lowered, Py_ssize_t i
 #undef LOW
 }
 
+/* vader_words(text, lexicon): VADER's words of a text (whitespace-separated, ASCII punctuation
+ * stripped from both ends unless that leaves two characters or fewer: emoticons stay whole),
+ * the same lower-cased, and the positions of those in the lexicon (vader_fast._vader_words) */
+static int
+is_ascii_punctuation(Py_UCS4 ch)
+{
+    return ch < 128 && ch > 32 && ch != 127 && !Py_UNICODE_ISALNUM(ch);
+}
+
+static PyObject *
+vader_words(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyDict_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "vader_words(text: str, lexicon: dict)");
+        return NULL;
+    }
+    PyObject *text = args[0], *lexicon = args[1];
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    PyObject *words = PyList_New(0), *lowered = PyList_New(0), *scoring = PyList_New(0);
+    if (words == NULL || lowered == NULL || scoring == NULL) {
+        goto fail;
+    }
+    Py_ssize_t i = 0;
+    while (i < length) {
+        while (i < length && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) {
+            i++;
+        }
+        if (i >= length) {
+            break;
+        }
+        Py_ssize_t start = i;
+        while (i < length && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) {
+            i++;
+        }
+        Py_ssize_t end = i, left = start, right = end;
+        while (left < right && is_ascii_punctuation(PyUnicode_READ(kind, data, left))) {
+            left++;
+        }
+        while (right > left && is_ascii_punctuation(PyUnicode_READ(kind, data, right - 1))) {
+            right--;
+        }
+        if (right - left <= 2) { /* an emoticon such as ":)" or ":-(": the token stays whole */
+            left = start;
+            right = end;
+        }
+        PyObject *word = PyUnicode_Substring(text, left, right);
+        if (word == NULL) {
+            goto fail;
+        }
+        PyObject *lower = PyObject_CallMethod(word, "lower", NULL);
+        if (lower == NULL || PyList_Append(words, word) < 0 || PyList_Append(lowered, lower) < 0) {
+            Py_DECREF(word);
+            Py_XDECREF(lower);
+            goto fail;
+        }
+        Py_DECREF(word);
+        int found = PyDict_Contains(lexicon, lower);
+        Py_DECREF(lower);
+        if (found < 0) {
+            goto fail;
+        }
+        if (found) {
+            PyObject *position = PyLong_FromSsize_t(PyList_GET_SIZE(words) - 1);
+            if (position == NULL || PyList_Append(scoring, position) < 0) {
+                Py_XDECREF(position);
+                goto fail;
+            }
+            Py_DECREF(position);
+        }
+    }
+    return Py_BuildValue("(NNN)", words, lowered, scoring);
+fail:
+    Py_XDECREF(words);
+    Py_XDECREF(lowered);
+    Py_XDECREF(scoring);
+    return NULL;
+}
+
 /* score_words(words, lowered, scoring, sentiments, is_cap_diff, idioms, rules): VADER's valence
  * of each lexicon word at the positions `scoring` written into `sentiments` (boosters and the
  * "kind" of "kind of" are skipped, as in VADER); rules = (lexicon, boosters, negate, n_scalar,
@@ -1020,6 +1102,8 @@ static PyMethodDef speedups_methods[] = {
      "The model row of one word (linear_model._word_row)."},
     {"word_groups", (PyCFunction)(void (*)(void))word_groups, METH_FASTCALL,
      "Each token's care-layer lexicon group, cached (care_layer.CareLayer._word_groups)."},
+    {"vader_words", (PyCFunction)(void (*)(void))vader_words, METH_FASTCALL,
+     "VADER's words of a text, lower-cased, and the positions of lexicon words."},
     {"score_words", (PyCFunction)(void (*)(void))score_words, METH_FASTCALL,
      "VADER's valence of each lexicon word (vader_fast.score_words)."},
     {"candidate_rules", (PyCFunction)(void (*)(void))candidate_rules, METH_FASTCALL,

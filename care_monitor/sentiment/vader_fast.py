@@ -105,13 +105,10 @@ class FastVader(SentimentIntensityAnalyzer):
 
     def _sentiments(self, text: str) -> list[float]:
         """One valence per word, as VADER's per-word loop and `_but_check` compute them."""
-        words = _words_and_emoticons(text)
+        words, lowered, scoring = vader_words(text, self.lexicon)
         if not words:
             return []
-        lowered = list(map(str.lower, words))
-        lexicon = self.lexicon
         sentiments: list[float] = [0] * len(words)  # VADER's own int 0 for words that do not score
-        scoring = list(itertools.compress(range(len(words)), map(lexicon.__contains__, lowered)))
         if scoring:
             capitals = sum(map(str.isupper, words))
             is_cap_diff = 0 < len(words) - capitals < len(words)
@@ -174,6 +171,14 @@ def _word_valence(
             if start_i == 2 and idioms:
                 valence = _special_idioms_check(valence, lowered, i)
     return _least_check(valence, lowered, i, lexicon)
+
+
+def _vader_words(text: str, lexicon: dict[str, float]) -> tuple[list[str], list[str], list[int]]:
+    """VADER's words of `text`, the same lower-cased, and the positions of lexicon words.
+    Pure-Python twin of `_speedups.vader_words`."""
+    words = _words_and_emoticons(text)
+    lowered = list(map(str.lower, words))
+    return words, lowered, list(itertools.compress(range(len(words)), map(lexicon.__contains__, lowered)))
 
 
 def _words_and_emoticons(text: str) -> list[str]:
@@ -283,7 +288,7 @@ def _least_check(valence: float, lowered: list[str], i: int, lexicon: dict[str, 
     return valence
 
 
-try:  # the compiled twin (setup.py builds it; optional): same valences, no Python per word
-    from care_monitor.sentiment._speedups import score_words
+try:  # the compiled twins (setup.py builds them; optional): same words and valences, in C
+    from care_monitor.sentiment._speedups import score_words, vader_words
 except ImportError:  # pragma: no cover - an install without a C compiler
-    score_words = _score_words
+    score_words, vader_words = _score_words, _vader_words

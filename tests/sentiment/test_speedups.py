@@ -52,6 +52,7 @@ def test_the_compiled_steps_are_built():
     assert care_layer.word_groups is not care_layer._word_groups
     assert care_layer.candidate_rules is not care_layer._candidate_rules
     assert vader_fast.score_words is not vader_fast._score_words
+    assert vader_fast.vader_words is not vader_fast._vader_words
 
 
 def test_split_tokens_equals_the_regular_expressions():
@@ -134,11 +135,18 @@ def test_care_word_groups_find_the_shortest_stem():
         assert group[1] is None
 
 
+def test_vader_words_equal_the_python_twin():
+    lexicon = vader_fast.FastVader().lexicon
+    for text in VADER_TEXTS + TEXTS + [":) :-( a, b!! ...hi... ¿qué? «bon» --", "x\u2028y\u00a0z"]:
+        assert vader_fast.vader_words(text, lexicon) == vader_fast._vader_words(text, lexicon)
+
+
 def test_score_words_equals_the_python_twin(monkeypatch):
     compiled = vader_fast.FastVader()
     texts = VADER_TEXTS + [text.replace("\ud800", "") for text in TEXTS]
     expected = [compiled.polarity_scores(text) for text in texts]
     monkeypatch.setattr(vader_fast, "score_words", vader_fast._score_words)
+    monkeypatch.setattr(vader_fast, "vader_words", vader_fast._vader_words)
     python = vader_fast.FastVader()
     assert [python.polarity_scores(text) for text in texts] == expected
 
@@ -154,6 +162,7 @@ def test_the_scorer_gives_the_same_results_without_the_compiled_steps(monkeypatc
     monkeypatch.setattr(care_layer, "word_groups", care_layer._word_groups)
     monkeypatch.setattr(care_layer, "candidate_rules", care_layer._candidate_rules)
     monkeypatch.setattr(vader_fast, "score_words", vader_fast._score_words)
+    monkeypatch.setattr(vader_fast, "vader_words", vader_fast._vader_words)
     for language in linear_model.MODEL_LANGUAGES:
         model = linear_model.load_model(language)
         monkeypatch.setattr(model, "_gram_lookup", model._grams)  # the table is for C only
