@@ -4,6 +4,8 @@
  * split_tokens(text)           features.tokens' last two steps: digit runs -> "0", a character
  *                              repeated 4+ times -> 3 times, then the words and single symbols
  *                              of r"\w+|[^\w\s]" (Python's own Unicode tables, as `re` uses).
+ * without_handles_and_links(text)
+ *                              the text VADER sees: @handles and links replaced by a space.
  * gram_weights(tok, grams)     sum of the weights of the padded word's character 3- and 4-grams
  *                              (linear_model._word_row's order) and their number; `grams` is
  *                              a dict or the compact gram_table(dict) made from it.
@@ -102,6 +104,87 @@ split_tokens(PyObject *module, PyObject *text)
     }
     PyMem_Free(buf);
     return out;
+}
+
+/* without_handles_and_links(text): re.sub(r"(?<!\w)@\w+|https?://\S+|www\.\S+", " ", text)
+ * (scorer._without_handles): names and addresses are not sentiment */
+static int
+starts_with_ascii(int kind, const void *data, Py_ssize_t length, Py_ssize_t at, const char *ascii)
+{
+    for (Py_ssize_t k = 0; ascii[k] != '\0'; k++) {
+        if (at + k >= length || PyUnicode_READ(kind, data, at + k) != (Py_UCS4)(unsigned char)ascii[k]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static PyObject *
+without_handles_and_links(PyObject *module, PyObject *text)
+{
+    if (!PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "without_handles_and_links(text: str)");
+        return NULL;
+    }
+    Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_UCS4 *out = NULL;
+    Py_ssize_t n = 0, copied = 0; /* text[copied:i] not yet written to out */
+    Py_ssize_t i = 0;
+    while (i < length) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        Py_ssize_t end = -1;
+        if (ch == '@') {
+            if ((i == 0 || !IS_WORD(PyUnicode_READ(kind, data, i - 1))) && i + 1 < length
+                && IS_WORD(PyUnicode_READ(kind, data, i + 1))) {
+                end = i + 2;
+                while (end < length && IS_WORD(PyUnicode_READ(kind, data, end))) {
+                    end++;
+                }
+            }
+        }
+        else if (ch == 'h' || ch == 'w') {
+            Py_ssize_t rest = -1;
+            if (starts_with_ascii(kind, data, length, i, "https://")) {
+                rest = i + 8;
+            }
+            else if (starts_with_ascii(kind, data, length, i, "http://")) {
+                rest = i + 7;
+            }
+            else if (starts_with_ascii(kind, data, length, i, "www.")) {
+                rest = i + 4;
+            }
+            if (rest >= 0 && rest < length && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, rest))) {
+                end = rest + 1;
+                while (end < length && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, end))) {
+                    end++;
+                }
+            }
+        }
+        if (end < 0) {
+            i++;
+            continue;
+        }
+        if (out == NULL && (out = PyMem_Malloc((length + 1) * sizeof(Py_UCS4))) == NULL) {
+            return PyErr_NoMemory();
+        }
+        for (Py_ssize_t k = copied; k < i; k++) {
+            out[n++] = PyUnicode_READ(kind, data, k);
+        }
+        out[n++] = ' ';
+        i = copied = end;
+    }
+    if (out == NULL) {
+        Py_INCREF(text); /* nothing to remove: the text itself, as re.sub gives */
+        return text;
+    }
+    for (Py_ssize_t k = copied; k < length; k++) {
+        out[n++] = PyUnicode_READ(kind, data, k);
+    }
+    PyObject *result = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, n);
+    PyMem_Free(out);
+    return result;
 }
 
 /* adds one weight (a complex, or a float/int for a real-only weight) to the sum */
@@ -1094,6 +1177,8 @@ done:
 static PyMethodDef speedups_methods[] = {
     {"split_tokens", (PyCFunction)split_tokens, METH_O,
      "Shorten digit runs and repeats, then split into words and symbols (features.tokens)."},
+    {"without_handles_and_links", (PyCFunction)without_handles_and_links, METH_O,
+     "The text with each @handle and link replaced by a space (scorer._without_handles)."},
     {"gram_weights", (PyCFunction)(void (*)(void))gram_weights, METH_FASTCALL,
      "(sum, count) of a word's character 3- and 4-gram weights."},
     {"gram_table", (PyCFunction)gram_table, METH_O,

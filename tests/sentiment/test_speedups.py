@@ -10,7 +10,7 @@ import random
 
 import pytest
 
-from care_monitor.sentiment import care_layer, features, linear_model, vader_fast
+from care_monitor.sentiment import care_layer, features, linear_model, scorer, vader_fast
 from care_monitor.sentiment.scorer import Scorer
 from tests.sentiment.test_vader_fast import TEXTS as VADER_TEXTS
 
@@ -53,6 +53,7 @@ def test_the_compiled_steps_are_built():
     assert care_layer.candidate_rules is not care_layer._candidate_rules
     assert vader_fast.score_words is not vader_fast._score_words
     assert vader_fast.vader_words is not vader_fast._vader_words
+    assert scorer._without_handles is not scorer._python_without_handles
 
 
 def test_split_tokens_equals_the_regular_expressions():
@@ -135,6 +136,15 @@ def test_care_word_groups_find_the_shortest_stem():
         assert group[1] is None
 
 
+def test_handles_and_links_are_removed_as_the_regular_expression_does():
+    texts = TEXTS + [
+        "@united @ x a@b.c mail@united.com @_x @é", "http://a https://b.c/d?e http:// x https",
+        "www. www.x wwww.y ahttp://z HTTP://UP", "@", "http://", "end www.x", "Ahttps://t.co/x",
+    ]
+    for text in texts:
+        assert scorer._without_handles(text) == scorer._python_without_handles(text), repr(text)
+
+
 def test_vader_words_equal_the_python_twin():
     lexicon = vader_fast.FastVader().lexicon
     for text in VADER_TEXTS + TEXTS + [":) :-( a, b!! ...hi... ¿qué? «bon» --", "x\u2028y\u00a0z"]:
@@ -160,6 +170,7 @@ def test_the_scorer_gives_the_same_results_without_the_compiled_steps(monkeypatc
     monkeypatch.setattr(linear_model, "word_row", linear_model._word_row)
     monkeypatch.setattr(linear_model, "gram_weights", linear_model._gram_weights)
     monkeypatch.setattr(care_layer, "word_groups", care_layer._word_groups)
+    monkeypatch.setattr(scorer, "_without_handles", scorer._python_without_handles)
     monkeypatch.setattr(care_layer, "candidate_rules", care_layer._candidate_rules)
     monkeypatch.setattr(vader_fast, "score_words", vader_fast._score_words)
     monkeypatch.setattr(vader_fast, "vader_words", vader_fast._vader_words)
