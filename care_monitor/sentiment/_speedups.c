@@ -18,7 +18,8 @@
  * vader_words(text, lexicon)   VADER's words of a text, lower-cased, and the lexicon words'
  *                              positions (vader_fast._vader_words).
  * score_words(...)             VADER's valence of each lexicon word (vader_fast.score_words).
- * candidate_rules(...)         the care rules worth running on a text (care_layer).
+ * candidate_rules(...)         the care rules worth running on a text (care_layer); its index
+ *                              is a care_layer.RuleIndex or the rule_table(RuleIndex) made of it.
  *
  * Every function has a pure-Python twin named with a leading underscore next to its use;
  * tests/sentiment/test_speedups.py checks that both give the same results.
@@ -1014,6 +1015,412 @@ score_words(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     Py_RETURN_NONE;
 }
 
+/* ---- the care layer's rule index as C arrays (rule_table), for candidate_rules ------------- */
+
+#define RULE_TABLE_NAME "care_monitor.sentiment._speedups.RuleTable"
+#define KEY_MAX 4 /* index keys are at most 4 characters (care_layer.INDEX_KEY_LENGTHS) */
+
+typedef struct {
+    uint64_t hash; /* 0: empty slot */
+    Py_UCS4 chars[KEY_MAX];
+    Py_ssize_t length;
+    Py_ssize_t id;
+} KeyEntry;
+
+typedef struct {
+    Py_ssize_t rule_count, key_count;
+    size_t key_mask;
+    KeyEntry *keys;
+    Py_ssize_t *trigger_start, *required_start; /* per key id, key_count + 1 offsets */
+    Py_ssize_t *trigger_rules, *required_rules;
+    Py_ssize_t always_count, unrequired_count;
+    Py_ssize_t *always, *unrequired;
+    Py_ssize_t *further_start; /* per rule, rule_count + 1 offsets into set_start */
+    Py_ssize_t *set_start;     /* per set, offsets into set_keys */
+    Py_ssize_t *set_keys;      /* key ids */
+    Py_ssize_t digit_key;      /* id of "0", or -1 */
+} RuleTable;
+
+static void
+rule_table_clear(RuleTable *t)
+{
+    PyMem_Free(t->keys);
+    PyMem_Free(t->trigger_start);
+    PyMem_Free(t->required_start);
+    PyMem_Free(t->trigger_rules);
+    PyMem_Free(t->required_rules);
+    PyMem_Free(t->always);
+    PyMem_Free(t->unrequired);
+    PyMem_Free(t->further_start);
+    PyMem_Free(t->set_start);
+    PyMem_Free(t->set_keys);
+    PyMem_Free(t);
+}
+
+static void
+rule_table_free(PyObject *capsule)
+{
+    RuleTable *t = PyCapsule_GetPointer(capsule, RULE_TABLE_NAME);
+    if (t != NULL) {
+        rule_table_clear(t);
+    }
+}
+
+static Py_ssize_t
+key_find(const RuleTable *t, const Py_UCS4 *chars, Py_ssize_t length)
+{
+    uint64_t hash = gram_hash(chars, length);
+    for (size_t slot = hash & t->key_mask;; slot = (slot + 1) & t->key_mask) {
+        const KeyEntry *entry = &t->keys[slot];
+        if (entry->hash == 0) {
+            return -1;
+        }
+        if (entry->hash == hash && entry->length == length
+            && memcmp(entry->chars, chars, length * sizeof(Py_UCS4)) == 0) {
+            return entry->id;
+        }
+    }
+}
+
+/* the id of a key string, added when new; -2 on error; -1 for a key no text can have */
+static Py_ssize_t
+key_id(RuleTable *t, PyObject *key, Py_ssize_t capacity)
+{
+    if (!PyUnicode_Check(key)) {
+        PyErr_SetString(PyExc_TypeError, "index keys are str");
+        return -2;
+    }
+    Py_ssize_t length = PyUnicode_GET_LENGTH(key);
+    if (length == 0 || length > KEY_MAX) {
+        return -1;
+    }
+    Py_UCS4 chars[KEY_MAX] = {0};
+    for (Py_ssize_t i = 0; i < length; i++) {
+        chars[i] = PyUnicode_READ_CHAR(key, i);
+    }
+    Py_ssize_t found = key_find(t, chars, length);
+    if (found >= 0) {
+        return found;
+    }
+    if (t->key_count >= capacity) {
+        PyErr_SetString(PyExc_RuntimeError, "rule table: more keys than counted");
+        return -2;
+    }
+    uint64_t hash = gram_hash(chars, length);
+    size_t slot = hash & t->key_mask;
+    while (t->keys[slot].hash != 0) {
+        slot = (slot + 1) & t->key_mask;
+    }
+    t->keys[slot].hash = hash;
+    memcpy(t->keys[slot].chars, chars, sizeof(chars));
+    t->keys[slot].length = length;
+    t->keys[slot].id = t->key_count;
+    return t->key_count++;
+}
+
+static Py_ssize_t *
+rule_numbers(PyObject *numbers, Py_ssize_t rule_count, Py_ssize_t *count)
+{
+    if (!PyTuple_Check(numbers)) {
+        PyErr_SetString(PyExc_TypeError, "rule numbers are a tuple");
+        return NULL;
+    }
+    *count = PyTuple_GET_SIZE(numbers);
+    Py_ssize_t *out = PyMem_Calloc(*count + 1, sizeof(Py_ssize_t));
+    if (out == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < *count; k++) {
+        out[k] = PyLong_AsSsize_t(PyTuple_GET_ITEM(numbers, k));
+        if ((out[k] == -1 && PyErr_Occurred()) || out[k] < 0 || out[k] >= rule_count) {
+            if (!PyErr_Occurred()) {
+                PyErr_SetString(PyExc_IndexError, "rule number out of range");
+            }
+            PyMem_Free(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
+/* fills start (key_count + 1 offsets) and rules from a dict key -> tuple of rule numbers */
+static int
+fill_key_rules(RuleTable *t, PyObject *by_key, Py_ssize_t **start, Py_ssize_t **rules)
+{
+    Py_ssize_t total = 0, position = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(by_key, &position, &key, &value)) {
+        if (!PyTuple_Check(value)) {
+            PyErr_SetString(PyExc_TypeError, "rule numbers are a tuple");
+            return -1;
+        }
+        total += PyTuple_GET_SIZE(value);
+    }
+    Py_ssize_t *counts = PyMem_Calloc(t->key_count + 1, sizeof(Py_ssize_t));
+    *start = PyMem_Calloc(t->key_count + 1, sizeof(Py_ssize_t));
+    *rules = PyMem_Calloc(total + 1, sizeof(Py_ssize_t));
+    if (counts == NULL || *start == NULL || *rules == NULL) {
+        PyMem_Free(counts);
+        PyErr_NoMemory();
+        return -1;
+    }
+    position = 0;
+    while (PyDict_Next(by_key, &position, &key, &value)) {
+        Py_ssize_t id = key_id(t, key, t->key_count);
+        if (id == -2) {
+            PyMem_Free(counts);
+            return -1;
+        }
+        if (id >= 0) {
+            counts[id] += PyTuple_GET_SIZE(value);
+        }
+    }
+    for (Py_ssize_t id = 0; id < t->key_count; id++) {
+        (*start)[id + 1] = (*start)[id] + counts[id];
+        counts[id] = (*start)[id]; /* from here: where the next rule of this key goes */
+    }
+    position = 0;
+    while (PyDict_Next(by_key, &position, &key, &value)) {
+        Py_ssize_t id = key_id(t, key, t->key_count), count;
+        if (id < 0) {
+            continue;
+        }
+        Py_ssize_t *numbers = rule_numbers(value, t->rule_count, &count);
+        if (numbers == NULL) {
+            PyMem_Free(counts);
+            return -1;
+        }
+        memcpy(*rules + counts[id], numbers, count * sizeof(Py_ssize_t));
+        counts[id] += count;
+        PyMem_Free(numbers);
+    }
+    PyMem_Free(counts);
+    return 0;
+}
+
+/* counts the distinct-ish keys of an index (an upper bound: duplicates counted again) */
+static Py_ssize_t
+count_keys(PyObject *by_trigger, PyObject *by_required, PyObject *further)
+{
+    Py_ssize_t count = PyDict_GET_SIZE(by_trigger) + PyDict_GET_SIZE(by_required) + 1;
+    for (Py_ssize_t r = 0; r < PyTuple_GET_SIZE(further); r++) {
+        PyObject *sets = PyTuple_GET_ITEM(further, r);
+        if (!PyTuple_Check(sets)) {
+            return -1;
+        }
+        for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(sets); k++) {
+            Py_ssize_t size = PySet_Size(PyTuple_GET_ITEM(sets, k));
+            if (size < 0) {
+                return -1;
+            }
+            count += size;
+        }
+    }
+    return count;
+}
+
+/* rule_table(index: care_layer.RuleIndex) -> an opaque table for candidate_rules */
+static PyObject *
+rule_table(PyObject *module, PyObject *index)
+{
+    if (!PyTuple_Check(index) || PyTuple_GET_SIZE(index) != 6) {
+        PyErr_SetString(PyExc_TypeError, "rule_table(index: 6-tuple)");
+        return NULL;
+    }
+    PyObject *by_trigger = PyTuple_GET_ITEM(index, 2), *by_required = PyTuple_GET_ITEM(index, 4);
+    PyObject *further = PyTuple_GET_ITEM(index, 5);
+    RuleTable *t = PyMem_Calloc(1, sizeof(RuleTable));
+    if (t == NULL) {
+        return PyErr_NoMemory();
+    }
+    t->rule_count = PyLong_AsSsize_t(PyTuple_GET_ITEM(index, 0));
+    Py_ssize_t capacity;
+    if ((t->rule_count == -1 && PyErr_Occurred()) || !PyDict_Check(by_trigger)
+        || !PyDict_Check(by_required) || !PyTuple_Check(further)
+        || PyTuple_GET_SIZE(further) != t->rule_count
+        || (capacity = count_keys(by_trigger, by_required, further)) < 0) {
+        if (!PyErr_Occurred()) {
+            PyErr_SetString(PyExc_TypeError, "index: (count, tuple, dict, tuple, dict, tuple of count)");
+        }
+        rule_table_clear(t);
+        return NULL;
+    }
+    size_t size = 16;
+    while (size < 2 * (size_t)capacity + 1) {
+        size <<= 1;
+    }
+    t->key_mask = size - 1;
+    if ((t->keys = PyMem_Calloc(size, sizeof(KeyEntry))) == NULL) {
+        rule_table_clear(t);
+        return PyErr_NoMemory();
+    }
+    /* ids for every key: triggers, first required sets, further sets, "0" */
+    PyObject *zero = PyUnicode_FromString("0");
+    if (zero == NULL) {
+        rule_table_clear(t);
+        return NULL;
+    }
+    t->digit_key = key_id(t, zero, capacity);
+    Py_DECREF(zero);
+    Py_ssize_t position = 0, set_count = 0, set_key_count = 0;
+    PyObject *key, *value;
+    int failed = t->digit_key == -2;
+    while (!failed && PyDict_Next(by_trigger, &position, &key, &value)) {
+        failed = key_id(t, key, capacity) == -2;
+    }
+    position = 0;
+    while (!failed && PyDict_Next(by_required, &position, &key, &value)) {
+        failed = key_id(t, key, capacity) == -2;
+    }
+    for (Py_ssize_t r = 0; !failed && r < t->rule_count; r++) {
+        PyObject *sets = PyTuple_GET_ITEM(further, r);
+        for (Py_ssize_t k = 0; !failed && k < PyTuple_GET_SIZE(sets); k++) {
+            PyObject *items = PySequence_List(PyTuple_GET_ITEM(sets, k));
+            set_count++;
+            for (Py_ssize_t j = 0; items != NULL && !failed && j < PyList_GET_SIZE(items); j++) {
+                failed = key_id(t, PyList_GET_ITEM(items, j), capacity) == -2;
+                set_key_count++;
+            }
+            failed = failed || items == NULL;
+            Py_XDECREF(items);
+        }
+    }
+    if (failed || fill_key_rules(t, by_trigger, &t->trigger_start, &t->trigger_rules) < 0
+        || fill_key_rules(t, by_required, &t->required_start, &t->required_rules) < 0
+        || (t->always = rule_numbers(PyTuple_GET_ITEM(index, 1), t->rule_count, &t->always_count)) == NULL
+        || (t->unrequired = rule_numbers(PyTuple_GET_ITEM(index, 3), t->rule_count,
+                                         &t->unrequired_count)) == NULL) {
+        rule_table_clear(t);
+        return NULL;
+    }
+    t->further_start = PyMem_Calloc(t->rule_count + 1, sizeof(Py_ssize_t));
+    t->set_start = PyMem_Calloc(set_count + 1, sizeof(Py_ssize_t));
+    t->set_keys = PyMem_Calloc(set_key_count + 1, sizeof(Py_ssize_t));
+    if (t->further_start == NULL || t->set_start == NULL || t->set_keys == NULL) {
+        rule_table_clear(t);
+        return PyErr_NoMemory();
+    }
+    Py_ssize_t set_index = 0, key_index = 0;
+    for (Py_ssize_t r = 0; r < t->rule_count; r++) {
+        PyObject *sets = PyTuple_GET_ITEM(further, r);
+        t->further_start[r] = set_index;
+        for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(sets); k++) {
+            PyObject *items = PySequence_List(PyTuple_GET_ITEM(sets, k));
+            if (items == NULL) {
+                rule_table_clear(t);
+                return NULL;
+            }
+            t->set_start[set_index++] = key_index;
+            for (Py_ssize_t j = 0; j < PyList_GET_SIZE(items) && key_index < set_key_count; j++) {
+                /* known keys by now: never -2; -1 is a key no text can have */
+                t->set_keys[key_index++] = key_id(t, PyList_GET_ITEM(items, j), capacity);
+            }
+            Py_DECREF(items);
+        }
+    }
+    t->further_start[t->rule_count] = set_index;
+    t->set_start[set_index] = key_index;
+    PyObject *capsule = PyCapsule_New(t, RULE_TABLE_NAME, rule_table_free);
+    if (capsule == NULL) {
+        rule_table_clear(t);
+    }
+    return capsule;
+}
+
+static void
+mark_key(const RuleTable *t, Py_ssize_t id, unsigned char *present, unsigned char *triggered,
+         unsigned char *met)
+{
+    if (id < 0 || present[id]) {
+        return;
+    }
+    present[id] = 1;
+    for (Py_ssize_t k = t->trigger_start[id]; k < t->trigger_start[id + 1]; k++) {
+        triggered[t->trigger_rules[k]] = 1;
+    }
+    for (Py_ssize_t k = t->required_start[id]; k < t->required_start[id + 1]; k++) {
+        met[t->required_rules[k]] = 1;
+    }
+}
+
+/* candidate_rules with a rule_table: no string is made per token */
+static PyObject *
+candidate_rules_from_table(PyObject *tokens, PyObject *text, const RuleTable *t)
+{
+    Py_ssize_t rule_count = t->rule_count;
+    unsigned char *flags = PyMem_Calloc(2 * rule_count + t->key_count + 1, 1);
+    if (flags == NULL) {
+        return PyErr_NoMemory();
+    }
+    unsigned char *triggered = flags, *met = flags + rule_count, *present = met + rule_count;
+    for (Py_ssize_t k = 0; k < t->always_count; k++) {
+        triggered[t->always[k]] = 1;
+    }
+    for (Py_ssize_t k = 0; k < t->unrequired_count; k++) {
+        met[t->unrequired[k]] = 1;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(tokens); i++) {
+        PyObject *token = PyList_GET_ITEM(tokens, i);
+        if (!PyUnicode_Check(token)) {
+            PyMem_Free(flags);
+            PyErr_SetString(PyExc_TypeError, "tokens are str");
+            return NULL;
+        }
+        Py_ssize_t length = PyUnicode_GET_LENGTH(token);
+        int kind = PyUnicode_KIND(token);
+        const void *data = PyUnicode_DATA(token);
+        Py_UCS4 chars[KEY_MAX];
+        Py_ssize_t take = length < KEY_MAX ? length : KEY_MAX;
+        for (Py_ssize_t k = 0; k < take; k++) {
+            chars[k] = PyUnicode_READ(kind, data, k);
+        }
+        if (take > 0) {
+            mark_key(t, key_find(t, chars, take < 3 ? take : 3), present, triggered, met);
+        }
+        if (take == KEY_MAX) {
+            mark_key(t, key_find(t, chars, KEY_MAX), present, triggered, met);
+        }
+    }
+    if (t->digit_key >= 0) {
+        Py_ssize_t length = PyUnicode_GET_LENGTH(text);
+        int kind = PyUnicode_KIND(text);
+        const void *data = PyUnicode_DATA(text);
+        for (Py_ssize_t i = 0; i < length; i++) {
+            if (Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, i))) {
+                mark_key(t, t->digit_key, present, triggered, met);
+                break;
+            }
+        }
+    }
+    PyObject *out = PyList_New(0);
+    for (Py_ssize_t number = 0; out != NULL && number < rule_count; number++) {
+        if (!triggered[number] || !met[number]) {
+            continue;
+        }
+        int all_met = 1;
+        for (Py_ssize_t set = t->further_start[number]; all_met && set < t->further_start[number + 1]; set++) {
+            int found = 0;
+            for (Py_ssize_t k = t->set_start[set]; !found && k < t->set_start[set + 1]; k++) {
+                found = t->set_keys[k] >= 0 && present[t->set_keys[k]];
+            }
+            all_met = found;
+        }
+        if (!all_met) {
+            continue;
+        }
+        PyObject *value = PyLong_FromSsize_t(number);
+        if (value == NULL || PyList_Append(out, value) < 0) {
+            Py_XDECREF(value);
+            Py_CLEAR(out);
+            break;
+        }
+        Py_DECREF(value);
+    }
+    PyMem_Free(flags);
+    return out;
+}
+
 /* ---- care-layer candidate rules (care_layer.CareLayer._candidates) ------------------------ */
 
 /* a token's index key of `size` characters: its first `size` characters (new reference) */
@@ -1059,6 +1466,11 @@ set_rule_bits(unsigned char *bits, PyObject *numbers, Py_ssize_t rule_count)
 static PyObject *
 candidate_rules(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
+    if (nargs == 3 && PyList_Check(args[0]) && PyUnicode_Check(args[1])
+        && PyCapsule_CheckExact(args[2])) {
+        const RuleTable *table = PyCapsule_GetPointer(args[2], RULE_TABLE_NAME);
+        return table == NULL ? NULL : candidate_rules_from_table(args[0], args[1], table);
+    }
     if (nargs != 3 || !PyList_Check(args[0]) || !PyUnicode_Check(args[1])
         || !PyTuple_Check(args[2]) || PyTuple_GET_SIZE(args[2]) != 6) {
         PyErr_SetString(PyExc_TypeError, "candidate_rules(tokens: list, text: str, index: 6-tuple)");
@@ -1191,6 +1603,8 @@ static PyMethodDef speedups_methods[] = {
      "VADER's words of a text, lower-cased, and the positions of lexicon words."},
     {"score_words", (PyCFunction)(void (*)(void))score_words, METH_FASTCALL,
      "VADER's valence of each lexicon word (vader_fast.score_words)."},
+    {"rule_table", (PyCFunction)rule_table, METH_O,
+     "The care layer's rule index as C arrays, for candidate_rules."},
     {"candidate_rules", (PyCFunction)(void (*)(void))candidate_rules, METH_FASTCALL,
      "Numbers of the care rules whose regex may match a text with these tokens."},
     {"sum_rows", (PyCFunction)(void (*)(void))sum_rows, METH_FASTCALL,

@@ -140,6 +140,7 @@ class CareLayer:
             ),
             further=tuple(rule.required[1:] for rule in rules),
         )
+        self._rule_lookup = make_rule_lookup(self._index)  # as candidate_rules reads it fastest
 
     def evaluate(self, text: str, tokens: list[str] | None = None) -> CareEvidence:
         """Rules matching `text`; `tokens` are its lower-cased tokens (features.tokens) if known."""
@@ -156,7 +157,7 @@ class CareLayer:
                         weight = BEFORE_CONTRAST if position < contrast_at else AFTER_CONTRAST
                         match = (match[0] * weight, match[1])
                     matches.append(match)
-        candidates = candidate_rules(tokens, text, self._index)
+        candidates = candidate_rules(tokens, text, self._rule_lookup)
         if not candidates:
             return CareEvidence(tuple(matches)) if matches else _NO_EVIDENCE
         text = text.lower()  # patterns are lower case: no IGNORECASE, which is slower
@@ -293,8 +294,12 @@ def _candidate_rules(tokens: list[str], text: str, index: RuleIndex) -> list[int
 
 try:  # the compiled twin (setup.py builds it; optional): the same rules, chosen in C
     from care_monitor.sentiment._speedups import candidate_rules
+    from care_monitor.sentiment._speedups import rule_table as make_rule_lookup
 except ImportError:  # pragma: no cover - an install without a C compiler
     candidate_rules = _candidate_rules
+
+    def make_rule_lookup(index: RuleIndex) -> RuleIndex:
+        return index
 
 
 def _word_matches(

@@ -122,9 +122,9 @@ def test_care_candidate_rules_equal_the_python_twin(language):
     ]
     for text in texts:
         toks = features.tokens(text)
-        assert care_layer.candidate_rules(toks, text, layer._index) == care_layer._candidate_rules(
-            toks, text, layer._index
-        ), repr(text)
+        expected = care_layer._candidate_rules(toks, text, layer._index)
+        assert care_layer.candidate_rules(toks, text, layer._index) == expected, repr(text)
+        assert care_layer.candidate_rules(toks, text, layer._rule_lookup) == expected, repr(text)
 
 
 def test_care_word_groups_find_the_shortest_stem():
@@ -171,6 +171,9 @@ def test_the_scorer_gives_the_same_results_without_the_compiled_steps(monkeypatc
     monkeypatch.setattr(linear_model, "gram_weights", linear_model._gram_weights)
     monkeypatch.setattr(care_layer, "word_groups", care_layer._word_groups)
     monkeypatch.setattr(scorer, "_without_handles", scorer._python_without_handles)
+    for language in ["en", *linear_model.MODEL_LANGUAGES]:
+        layer = care_layer.load_care_layer(language)
+        monkeypatch.setattr(layer, "_rule_lookup", layer._index)  # the table is for C only
     monkeypatch.setattr(care_layer, "candidate_rules", care_layer._candidate_rules)
     monkeypatch.setattr(vader_fast, "score_words", vader_fast._score_words)
     monkeypatch.setattr(vader_fast, "vader_words", vader_fast._vader_words)
