@@ -4,6 +4,8 @@
  * split_tokens(text)           features.tokens' last two steps: digit runs -> "0", a character
  *                              repeated 4+ times -> 3 times, then the words and single symbols
  *                              of r"\w+|[^\w\s]" (Python's own Unicode tables, as `re` uses).
+ * guess_language(...), leaning_language(...)
+ *                              stopwords.guess and stopwords.leaning.
  * without_handles_and_links(text)
  *                              the text VADER sees: @handles and links replaced by a space.
  * gram_weights(tok, grams)     sum of the weights of the padded word's character 3- and 4-grams
@@ -186,6 +188,141 @@ without_handles_and_links(PyObject *module, PyObject *text)
     PyObject *result = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, out, n);
     PyMem_Free(out);
     return result;
+}
+
+/* ---- function words (stopwords.guess / stopwords.leaning) ---------------------------------- */
+
+#define MAX_LANGUAGES 32
+
+/* the languages of the tokens' function words, in order of first appearance, with counts;
+ * returns the number of languages, or -1 on error */
+static int
+count_function_words(PyObject *tokens, PyObject *word_language, PyObject **languages,
+                     Py_ssize_t *counts, Py_ssize_t *alpha_words)
+{
+    int found = 0;
+    *alpha_words = 0;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(tokens); i++) {
+        PyObject *token = PyList_GET_ITEM(tokens, i);
+        if (!PyUnicode_Check(token)) {
+            PyErr_SetString(PyExc_TypeError, "tokens are str");
+            return -1;
+        }
+        Py_ssize_t length = PyUnicode_GET_LENGTH(token);
+        int kind = PyUnicode_KIND(token);
+        const void *data = PyUnicode_DATA(token);
+        int alpha = length > 0;
+        for (Py_ssize_t k = 0; alpha && k < length; k++) {
+            alpha = Py_UNICODE_ISALPHA(PyUnicode_READ(kind, data, k));
+        }
+        *alpha_words += alpha;
+        PyObject *language = PyDict_GetItemWithError(word_language, token);
+        if (language == NULL) {
+            if (PyErr_Occurred()) {
+                return -1;
+            }
+            continue;
+        }
+        int known = 0;
+        for (int l = 0; l < found && !known; l++) {
+            int same = PyObject_RichCompareBool(languages[l], language, Py_EQ);
+            if (same < 0) {
+                return -1;
+            }
+            if (same) {
+                counts[l]++;
+                known = 1;
+            }
+        }
+        if (!known) {
+            if (found == MAX_LANGUAGES) {
+                PyErr_SetString(PyExc_ValueError, "too many languages");
+                return -1;
+            }
+            languages[found] = language;
+            counts[found++] = 1;
+        }
+    }
+    return found;
+}
+
+/* guess_language(tokens, word_language, min_hits, min_lead, min_share) (stopwords.guess) */
+static PyObject *
+guess_language(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 5 || !PyList_Check(args[0]) || !PyDict_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "guess_language(tokens: list, word_language: dict, "
+                        "min_hits, min_lead, min_share)");
+        return NULL;
+    }
+    Py_ssize_t min_hits = PyLong_AsSsize_t(args[2]);
+    double min_lead = PyFloat_AsDouble(args[3]), min_share = PyFloat_AsDouble(args[4]);
+    if (PyErr_Occurred()) {
+        return NULL;
+    }
+    PyObject *languages[MAX_LANGUAGES];
+    Py_ssize_t counts[MAX_LANGUAGES], words, total = 0;
+    int found = count_function_words(args[0], args[1], languages, counts, &words);
+    if (found < 0) {
+        return NULL;
+    }
+    for (int l = 0; l < found; l++) {
+        total += counts[l];
+    }
+    if (total < min_hits) {
+        Py_RETURN_NONE;
+    }
+    int best = 0;
+    for (int l = 1; l < found; l++) {
+        if (counts[l] > counts[best]) {
+            best = l; /* the first language with the most, as a stable sort puts first */
+        }
+    }
+    Py_ssize_t runner_up = 0;
+    for (int l = 0; l < found; l++) {
+        if (l != best && counts[l] > runner_up) {
+            runner_up = counts[l];
+        }
+    }
+    Py_ssize_t hits = counts[best];
+    if (hits < min_hits || (double)hits < min_lead * (double)runner_up
+        || (double)hits < min_share * (double)words) {
+        Py_RETURN_NONE;
+    }
+    Py_INCREF(languages[best]);
+    return languages[best];
+}
+
+/* leaning_language(tokens, word_language) (stopwords.leaning): strictly the most, else None */
+static PyObject *
+leaning_language(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyList_Check(args[0]) || !PyDict_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "leaning_language(tokens: list, word_language: dict)");
+        return NULL;
+    }
+    PyObject *languages[MAX_LANGUAGES];
+    Py_ssize_t counts[MAX_LANGUAGES], words;
+    int found = count_function_words(args[0], args[1], languages, counts, &words);
+    if (found < 0) {
+        return NULL;
+    }
+    if (found == 0) {
+        Py_RETURN_NONE;
+    }
+    int best = 0;
+    for (int l = 1; l < found; l++) {
+        if (counts[l] > counts[best]) {
+            best = l;
+        }
+    }
+    for (int l = 0; l < found; l++) {
+        if (l != best && counts[l] == counts[best]) {
+            Py_RETURN_NONE; /* a tie at the top: no lead */
+        }
+    }
+    Py_INCREF(languages[best]);
+    return languages[best];
 }
 
 /* adds one weight (a complex, or a float/int for a real-only weight) to the sum */
@@ -1591,6 +1728,10 @@ static PyMethodDef speedups_methods[] = {
      "Shorten digit runs and repeats, then split into words and symbols (features.tokens)."},
     {"without_handles_and_links", (PyCFunction)without_handles_and_links, METH_O,
      "The text with each @handle and link replaced by a space (scorer._without_handles)."},
+    {"guess_language", (PyCFunction)(void (*)(void))guess_language, METH_FASTCALL,
+     "The language whose function words clearly dominate the tokens (stopwords.guess)."},
+    {"leaning_language", (PyCFunction)(void (*)(void))leaning_language, METH_FASTCALL,
+     "The language with strictly the most function words (stopwords.leaning)."},
     {"gram_weights", (PyCFunction)(void (*)(void))gram_weights, METH_FASTCALL,
      "(sum, count) of a word's character 3- and 4-gram weights."},
     {"gram_table", (PyCFunction)gram_table, METH_O,

@@ -64,28 +64,38 @@ MIN_SHARE = 0.10  # ... making up at least this share of the words
 
 def guess(tokens: list[str]) -> str | None:
     """The language whose function words clearly dominate `tokens`, else None."""
-    found = list(filter(None, map(WORD_LANGUAGE.get, tokens)))  # C loops, no Python one
-    if len(found) < MIN_HITS:
-        return None
-    if found.count(found[0]) == len(found):  # the common case: one language only
-        words = sum(map(str.isalpha, tokens))
-        return found[0] if len(found) >= MIN_SHARE * words else None
-    counts: dict[str, int] = {}
-    for language in found:
-        counts[language] = counts.get(language, 0) + 1
-    ranked = sorted(counts.items(), key=lambda item: -item[1])
-    best, hits = ranked[0]
-    runner_up = ranked[1][1] if len(ranked) > 1 else 0
-    if hits < MIN_HITS or hits < MIN_LEAD * runner_up:
-        return None
-    words = sum(map(str.isalpha, tokens))
-    return best if hits >= MIN_SHARE * words else None
+    return guess_language(tokens, WORD_LANGUAGE, MIN_HITS, MIN_LEAD, MIN_SHARE)
 
 
 def leaning(tokens: list[str]) -> str | None:
     """The language with strictly the most function words among `tokens` (one is enough), else
     None: a weaker answer than `guess`, for posts that CLD2 was not sure of either."""
-    found = list(filter(None, map(WORD_LANGUAGE.get, tokens)))
+    return leaning_language(tokens, WORD_LANGUAGE)
+
+
+def _guess_language(
+    tokens: list[str], word_language: dict[str, str], min_hits: int, min_lead: float,
+    min_share: float,
+) -> str | None:
+    """Pure-Python twin of `_speedups.guess_language` (see guess)."""
+    found = list(filter(None, map(word_language.get, tokens)))  # C loops, no Python one
+    if len(found) < min_hits:
+        return None
+    counts: dict[str, int] = {}
+    for language in found:
+        counts[language] = counts.get(language, 0) + 1
+    best = max(counts, key=counts.__getitem__)  # the first with the most
+    hits = counts.pop(best)
+    runner_up = max(counts.values(), default=0)
+    if hits < min_hits or hits < min_lead * runner_up:
+        return None
+    words = sum(map(str.isalpha, tokens))
+    return best if hits >= min_share * words else None
+
+
+def _leaning_language(tokens: list[str], word_language: dict[str, str]) -> str | None:
+    """Pure-Python twin of `_speedups.leaning_language` (see leaning)."""
+    found = list(filter(None, map(word_language.get, tokens)))
     if not found:
         return None
     counts: dict[str, int] = {}
@@ -95,3 +105,9 @@ def leaning(tokens: list[str]) -> str | None:
     if len(ranked) > 1 and ranked[0] == ranked[1]:
         return None
     return max(counts, key=counts.__getitem__)
+
+
+try:  # the compiled twins (setup.py builds them; optional): the same answers, one C call
+    from care_monitor.sentiment._speedups import guess_language, leaning_language
+except ImportError:  # pragma: no cover - an install without a C compiler
+    guess_language, leaning_language = _guess_language, _leaning_language

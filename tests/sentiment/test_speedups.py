@@ -10,7 +10,14 @@ import random
 
 import pytest
 
-from care_monitor.sentiment import care_layer, features, linear_model, scorer, vader_fast
+from care_monitor.sentiment import (
+    care_layer,
+    features,
+    linear_model,
+    scorer,
+    stopwords,
+    vader_fast,
+)
 from care_monitor.sentiment.scorer import Scorer
 from tests.sentiment.test_vader_fast import TEXTS as VADER_TEXTS
 
@@ -54,6 +61,7 @@ def test_the_compiled_steps_are_built():
     assert vader_fast.score_words is not vader_fast._score_words
     assert vader_fast.vader_words is not vader_fast._vader_words
     assert scorer._without_handles is not scorer._python_without_handles
+    assert stopwords.guess_language is not stopwords._guess_language
 
 
 def test_split_tokens_equals_the_regular_expressions():
@@ -145,6 +153,19 @@ def test_handles_and_links_are_removed_as_the_regular_expression_does():
         assert scorer._without_handles(text) == scorer._python_without_handles(text), repr(text)
 
 
+def test_function_word_guesses_equal_the_python_twins():
+    texts = TEXTS + [
+        "the and you il che sono", "il che the", "questo the", "the the il il il il il il",
+        "și în că nu the", "xyz", "",
+    ]
+    settings = (stopwords.WORD_LANGUAGE, stopwords.MIN_HITS, stopwords.MIN_LEAD, stopwords.MIN_SHARE)
+    for text in texts:
+        toks = features.tokens(text.replace("\ud800", ""))
+        assert stopwords.guess_language(toks, *settings) == stopwords._guess_language(toks, *settings)
+        assert stopwords.leaning_language(toks, stopwords.WORD_LANGUAGE) == (
+            stopwords._leaning_language(toks, stopwords.WORD_LANGUAGE))
+
+
 def test_vader_words_equal_the_python_twin():
     lexicon = vader_fast.FastVader().lexicon
     for text in VADER_TEXTS + TEXTS + [":) :-( a, b!! ...hi... ¿qué? «bon» --", "x\u2028y\u00a0z"]:
@@ -171,6 +192,8 @@ def test_the_scorer_gives_the_same_results_without_the_compiled_steps(monkeypatc
     monkeypatch.setattr(linear_model, "gram_weights", linear_model._gram_weights)
     monkeypatch.setattr(care_layer, "word_groups", care_layer._word_groups)
     monkeypatch.setattr(scorer, "_without_handles", scorer._python_without_handles)
+    monkeypatch.setattr(stopwords, "guess_language", stopwords._guess_language)
+    monkeypatch.setattr(stopwords, "leaning_language", stopwords._leaning_language)
     for language in ["en", *linear_model.MODEL_LANGUAGES]:
         layer = care_layer.load_care_layer(language)
         monkeypatch.setattr(layer, "_rule_lookup", layer._index)  # the table is for C only
