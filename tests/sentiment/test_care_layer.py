@@ -98,7 +98,7 @@ def test_a_rule_anchored_on_a_handle_runs_only_when_the_text_has_one(tmp_path):
     assert layer.evaluate("the train is late").matches == ()
 
 
-COMPLAINT_SETS = sorted((Path(__file__).resolve().parents[2] / "bench" / "data").glob("*.tsv"))
+BENCH_TEXT_SETS = sorted((Path(__file__).resolve().parents[2] / "bench" / "data").glob("*.tsv"))
 
 
 @pytest.mark.parametrize("language", ["en", "it", "pt", "ro", "es", "fr", "de", "vi"])
@@ -113,7 +113,7 @@ def test_candidate_choice_never_changes_what_matches(language):
     )
     texts = [
         line.split("\t", 1)[-1]
-        for path in COMPLAINT_SETS
+        for path in BENCH_TEXT_SETS
         for line in path.read_text(encoding="utf-8").splitlines()[1:]
     ]
     texts += ["are you kidding me", "and counting!!", "#worstservice ever", "oh sure, thanks"]
