@@ -37,6 +37,8 @@ SENTENCES = [
     "Không ai trả lời, chờ mãi 2 tiếng",
     "l'été n'est pas fini, c'est génial",
     "GOOD but BAD, kind of nice, at least not the worst",
+    "servizio" + "o" * 90 + "pessimo " + "é" * 70 + " terribleterribleterribleterribleterribleterribleterribleterrible",
+    "😡" * 80 + " nu" + "ă" * 65,  # words longer than the compiled steps' stack buffers
     "x\ud800y",  # a lone surrogate, as some APIs send broken emoji
 ]
 
