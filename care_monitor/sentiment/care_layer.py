@@ -22,10 +22,10 @@ import itertools
 import operator
 import re
 from collections.abc import Iterable, Iterator
-from typing import NamedTuple
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -541,7 +541,7 @@ def _compile(path: Path) -> CareLayer:
 def _word(value: object) -> str:
     """A word from a YAML list; YAML reads a bare no, yes, on, off, true or false as a boolean."""
     if isinstance(value, bool):
-        raise ValueError(f"word {value!r}: YAML read a bare word as a boolean; quote it ('no')")
+        raise TypeError(f"word {value!r}: YAML read a bare word as a boolean; quote it ('no')")
     return str(value)
 
 
