@@ -1155,7 +1155,7 @@ score_words(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 /* ---- the care layer's rule index as C arrays (rule_table), for candidate_rules ------------- */
 
 #define RULE_TABLE_NAME "care_monitor.sentiment._speedups.RuleTable"
-#define KEY_MAX 4 /* index keys are at most 4 characters (care_layer.INDEX_KEY_LENGTHS) */
+#define KEY_MAX 4 /* index keys are at most 4 characters (care_layer._index_key) */
 
 typedef struct {
     uint64_t hash; /* 0: empty slot */
@@ -1648,7 +1648,7 @@ candidate_rules(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         || set_rule_bits(met, unrequired, rule_count) < 0) {
         goto done;
     }
-    /* each token's keys of 3 and 4 characters (care_layer.INDEX_KEY_LENGTHS), then "0" */
+    /* each token's keys of 3 and 4 characters (care_layer._index_key), then "0" */
     for (Py_ssize_t step = 0; step <= 2 * n; step++) {
         PyObject *key;
         if (step < 2 * n) {

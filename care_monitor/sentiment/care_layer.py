@@ -7,7 +7,7 @@ list must occur) lets a pattern that no literal word starts skip texts cheaply.
 Every pattern is compiled on its own (case-insensitive, on word boundaries).  A pattern only
 runs when the text has a token starting like one of the literal words the pattern must start
 with ("delay", "lost", "misplaced"...; derived from the pattern itself, indexed by their first
-three or four letters): most posts match no rule, and a dictionary look-up per token is far cheaper than
+three or four letters): most posts match no rule, and a look-up per token is far cheaper than
 dozens of regular-expression scans.  Words are plain dictionary look-ups on the tokens.  Every
 match adds its group's valence (VADER units); the matched text becomes a reason.
 
@@ -60,7 +60,6 @@ _UNSEEN = object()  # not in the token cache yet
 # a token's index keys: its first three and its first four characters (a trigger word of four
 # or more letters is keyed by its first four: fewer rules set off per word, as "delay" no
 # longer sets off "deliver"; a shorter one by itself)
-INDEX_KEY_LENGTHS = (3, 4)
 _FIRST_THREE = operator.itemgetter(slice(0, 3))
 _FIRST_FOUR = operator.itemgetter(slice(0, 4))
 
@@ -124,8 +123,8 @@ class CareLayer:
         self._stem_lengths = tuple(sorted({len(stem) for stem in self._stems}))  # shortest first
         self._token_cache: dict[str, WordGroup | None] = {}
         self._searches = [rule.pattern.search for rule in rules]
-        # A text's index keys (first three and four letters of its words) pick the rules one of whose
-        # trigger words they start and whose required sets they meet (candidate_rules).
+        # A text's index keys (first three and four letters of its words) pick the rules one of
+        # whose trigger words they start and whose required sets they meet (candidate_rules).
         self._index = RuleIndex(
             len(rules),
             always=tuple(i for i, rule in enumerate(rules) if rule.triggers is None),
@@ -136,7 +135,10 @@ class CareLayer:
             ),
             unrequired=tuple(i for i, rule in enumerate(rules) if not rule.required),
             by_required=_rules_by_key(
-                (key, i) for i, rule in enumerate(rules) if rule.required for key in rule.required[0]
+                (key, i)
+                for i, rule in enumerate(rules)
+                if rule.required
+                for key in rule.required[0]
             ),
             further=tuple(rule.required[1:] for rule in rules),
         )

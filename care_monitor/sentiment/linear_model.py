@@ -93,7 +93,9 @@ class LinearModel:
             toks = tokens(text)
         if not toks:
             return ModelScore(0.0, ())
-        total, count, rows = sum_rows(toks, self._cache, self._word_row, self._known, WORD_CACHE_SIZE)
+        total, count, rows = sum_rows(
+            toks, self._cache, self._word_row, self._known, WORD_CACHE_SIZE
+        )
         # class scores relative to neutral (neutral's is 0): softmax is unchanged by the shift
         logits = self._intercept_diff + total / math.sqrt(count)
         neg, pos = logits.real, logits.imag
@@ -118,7 +120,8 @@ class LinearModel:
         same order), its number of features, its pos - neg lean (0 when weak) and its bigram
         weights as first word."""
         return word_row(
-            self._unigrams, self._gram_lookup, self._bigrams, _NO_BIGRAMS, _reason_lean, _SURELY_WEAK, tok
+            self._unigrams, self._gram_lookup, self._bigrams, _NO_BIGRAMS, _reason_lean,
+            _SURELY_WEAK, tok,
         )
 
 

@@ -178,7 +178,8 @@ def _vader_words(text: str, lexicon: dict[str, float]) -> tuple[list[str], list[
     Pure-Python twin of `_speedups.vader_words`."""
     words = _words_and_emoticons(text)
     lowered = list(map(str.lower, words))
-    return words, lowered, list(itertools.compress(range(len(words)), map(lexicon.__contains__, lowered)))
+    scoring = itertools.compress(range(len(words)), map(lexicon.__contains__, lowered))
+    return words, lowered, list(scoring)
 
 
 def _words_and_emoticons(text: str) -> list[str]:

@@ -108,7 +108,10 @@ def test_candidate_choice_never_changes_what_matches(language):
     evidence on every text."""
     layer = load_care_layer(language)
     every_rule = CareLayer(
-        [dataclasses.replace(rule, triggers=None, required=_declared(rule)) for rule in layer.rules],
+        [
+            dataclasses.replace(rule, triggers=None, required=_declared(rule))
+            for rule in layer.rules
+        ],
         layer._words, layer._stems, layer._contrast_words, layer._information_questions,
     )
     texts = [

@@ -80,7 +80,9 @@ def test_model_rows_and_sums_equal_the_python_twins(language):
             continue
         compiled_cache, python_cache = dict(model._known), dict(model._known)
         compiled = linear_model.sum_rows(toks, compiled_cache, model._word_row, model._known, 10**6)
-        python = linear_model._sum_rows(toks, python_cache, _python_word_row(model), model._known, 10**6)
+        python = linear_model._sum_rows(
+            toks, python_cache, _python_word_row(model), model._known, 10**6
+        )
         assert compiled == python, repr(text)
         assert compiled_cache == python_cache
         for tok in toks:
@@ -159,12 +161,14 @@ def test_function_word_guesses_equal_the_python_twins():
         "the and you il che sono", "il che the", "questo the", "the the il il il il il il",
         "și în că nu the", "xyz", "",
     ]
-    settings = (stopwords.WORD_LANGUAGE, stopwords.MIN_HITS, stopwords.MIN_LEAD, stopwords.MIN_SHARE)
+    words = stopwords.WORD_LANGUAGE
+    settings = (words, stopwords.MIN_HITS, stopwords.MIN_LEAD, stopwords.MIN_SHARE)
     for text in texts:
         toks = features.tokens(text.replace("\ud800", ""))
-        assert stopwords.guess_language(toks, *settings) == stopwords._guess_language(toks, *settings)
-        assert stopwords.leaning_language(toks, stopwords.WORD_LANGUAGE) == (
-            stopwords._leaning_language(toks, stopwords.WORD_LANGUAGE))
+        guessed = stopwords._guess_language(toks, *settings)
+        assert stopwords.guess_language(toks, *settings) == guessed
+        leaning = stopwords._leaning_language(toks, words)
+        assert stopwords.leaning_language(toks, words) == leaning
 
 
 def test_vader_words_equal_the_python_twin():
