@@ -92,3 +92,35 @@ def test_italian_word_families_and_negated_praise(scorer):
     assert scorer.score("una gestione vergognosa, sono indignato", language="it").label == "negative"
     assert load_care_layer("it").evaluate("non mi piace").matches == ((-1.48, "not piace"),)
     assert scorer.score("che serata meravigliosa, mi sono divertito tantissimo", language="it").label == "positive"
+
+
+def test_italian_v4_vocabulary_phrases_and_sarcasm_markers():
+    it = load_care_layer("it")
+
+    def reasons(text):
+        return [reason for valence, reason in it.evaluate(text).matches if valence < 0]
+
+    # v4 word families, no-accent spellings and complaint phrasing
+    assert reasons("una situazione allucinante") == ["allucinante"]
+    assert reasons("che amarezza") == ["amarezza"]
+    assert reasons("non se ne puo piu") == ["non se ne puo piu"]
+    assert reasons("non è giusto") == ["non è giusto"]
+    assert reasons("non e' normale") == ["non e' normale"]
+    assert reasons("ci prendono in giro") == ["ci prendono in giro"]
+    assert reasons("paghiamo sempre noi") == ["paghiamo sempre"]
+    # sarcasm markers turn ironic praise negative
+    assert reasons("sì certo, come no") == ["sì certo, come no"]
+    assert reasons("ma figurati") == ["ma figurati"]
+    # a blame word after a negation is dropped, as before ("non è un disastro")
+    assert reasons("non è un disastro") == []
+    # neutral words that share a start with a blame family stay neutral
+    assert reasons("un puzzle sulla tangenziale con il rabbino") == []
+
+
+def test_italian_v4_sentences(scorer):
+    for text in ("Ma come si fa a governare così? Siamo alla frutta",
+                 "Solo chiacchiere e promesse, come al solito, e paghiamo noi",
+                 "Bravi, bravi, ci mancava solo questa. Certo, come no",
+                 "Che figura di merda, dimettiti"):
+        assert scorer.score(text, language="it").label == "negative", text
+    assert scorer.score("Ottimo lavoro ragazzi, in bocca al lupo!", language="it").label == "positive"
