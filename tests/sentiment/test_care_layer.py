@@ -71,3 +71,16 @@ def test_a_rule_anchored_on_a_handle_runs_only_when_the_text_has_one(tmp_path):
     assert layer.rules[0].triggers == ("@",)
     assert layer.evaluate("@rail the train is late").matches == ((-2.0, "@rail the train is late"),)
     assert layer.evaluate("the train is late").matches == ()
+
+
+def test_emoji_valence_from_vader_for_model_languages():
+    from care_monitor.sentiment.care_layer import vader_emoji_valences
+
+    valences = vader_emoji_valences()
+    assert valences["😢"] < 0 < valences["😍"]  # "crying face", "smiling face with heart-eyes"
+    assert "👍" not in valences  # "thumbs up": no sentiment word in VADER's lexicon
+    for language in ("it", "es", "fr", "de", "pt"):
+        matches = load_care_layer(language).evaluate("oggi 😢").matches
+        assert matches == ((valences["😢"], "😢"),), language
+    for language in ("ro", "vi", "en"):  # ro, vi: CV did not gain; en: VADER reads emoji itself
+        assert not load_care_layer(language).evaluate("azi 😢").matches, language
