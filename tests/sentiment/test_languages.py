@@ -124,3 +124,12 @@ def test_italian_v4_sentences(scorer):
                  "Che figura di merda, dimettiti"):
         assert scorer.score(text, language="it").label == "negative", text
     assert scorer.score("Ottimo lavoro ragazzi, in bocca al lupo!", language="it").label == "positive"
+
+
+def test_italian_v5_everyday_complaints_and_laughter():
+    it = load_care_layer("it")
+    assert it.evaluate("ho un mal di testa").matches == ((-2.0, "mal di testa"),)
+    assert it.evaluate("non lo sopporto").matches == ((-2.0, "non lo sopporto"),)
+    assert it.evaluate("che cavolo").matches == ((-2.0, "che cavolo"),)
+    assert it.evaluate("ahahahah").matches == ((1.0, "ahahahah"),)  # laughter, as in VADER
+    assert it.evaluate("non è brutto").matches == ()  # negated blame word dropped
