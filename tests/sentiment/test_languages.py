@@ -133,3 +133,9 @@ def test_italian_v5_everyday_complaints_and_laughter():
     assert it.evaluate("che cavolo").matches == ((-2.0, "che cavolo"),)
     assert it.evaluate("ahahahah").matches == ((1.0, "ahahahah"),)  # laughter, as in VADER
     assert it.evaluate("non è brutto").matches == ()  # negated blame word dropped
+
+
+def test_italian_v6_contempt_words():
+    it = load_care_layer("it")
+    assert it.evaluate("una scena imbarazzante").matches == ((-2.0, "imbarazzante"),)
+    assert it.evaluate("che cattiveria").matches == ((-2.0, "cattiveria"),)
