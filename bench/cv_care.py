@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import math
 import pickle
 from collections import Counter
 from pathlib import Path
