@@ -139,3 +139,10 @@ def test_italian_v6_contempt_words():
     it = load_care_layer("it")
     assert it.evaluate("una scena imbarazzante").matches == ((-2.0, "imbarazzante"),)
     assert it.evaluate("che cattiveria").matches == ((-2.0, "cattiveria"),)
+
+
+def test_italian_v8_words_for_vader_concepts():
+    it = load_care_layer("it")
+    assert it.evaluate("si sentono abbandonati").matches == ((-2.0, "abbandonati"),)
+    assert it.evaluate("un bilancio negativo").matches == ((-2.0, "negativo"),)
+    assert it.evaluate("un colore viola").matches == ()  # "violat*", "violazion*": not "viola"
