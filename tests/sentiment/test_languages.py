@@ -147,3 +147,4 @@ def test_italian_v8_words_for_vader_concepts():
     assert it.evaluate("un bilancio negativo").matches == ((-2.0, "negativo"),)
     assert it.evaluate("un colore viola").matches == ()  # "violat*", "violazion*": not "viola"
     assert it.evaluate("una scelta discutibile").matches == ((-2.0, "discutibile"),)
+    assert it.evaluate("un vero capolavoro").matches == ((2.0, "capolavoro"),)
