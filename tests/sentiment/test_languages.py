@@ -148,3 +148,9 @@ def test_italian_v8_words_for_vader_concepts():
     assert it.evaluate("un colore viola").matches == ()  # "violat*", "violazion*": not "viola"
     assert it.evaluate("una scelta discutibile").matches == ((-2.0, "discutibile"),)
     assert it.evaluate("un vero capolavoro").matches == ((2.0, "capolavoro"),)
+
+
+def test_italian_names_are_not_blame_words():
+    it = load_care_layer("it")
+    assert all(valence == 0 for valence, _ in it.evaluate("Schifani e Casini").matches)
+    assert it.evaluate("che schifo").matches == ((-2.0, "schifo"),)
