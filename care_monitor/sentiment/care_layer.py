@@ -12,8 +12,11 @@ dozens of regular-expression scans.  Words are plain dictionary look-ups on the 
 match adds its group's valence (VADER units); the matched text becomes a reason.
 
 A file may also declare `contrast_words` (VADER's "but" rule for this evidence: matches before
-the first one weigh half, after it 1.5 times) and `information_questions: true` (a complaint rule
-matching inside a question about a condition does not count: questions.py).
+the first one weigh half, after it 1.5 times), `information_questions: true` (a complaint rule
+matching inside a question about a condition does not count: questions.py) and `emoji: vader`
+(every single-character emoji of VADER's emoji lexicon, with the valence VADER gives its English
+description, as a lexicon word: for the languages scored by a trained model, where VADER does not
+run; words the file lists itself keep the file's group).
 """
 
 from __future__ import annotations
@@ -536,6 +539,12 @@ def _compile(path: Path) -> CareLayer:
                     )
         except (KeyError, TypeError, ValueError, re.error) as error:
             raise ValueError(f"{path}: groups[{index}]: {error}") from None
+    emoji = data.get("emoji")
+    if emoji not in (None, "vader"):
+        raise ValueError(f"{path}: emoji: {emoji!r} (only 'vader' is known)")
+    if emoji == "vader":
+        for char, valence in vader_emoji_valences().items():
+            words.setdefault(char, WordGroup("emoji", valence, False))
     contrast = frozenset(str(word).lower() for word in data.get("contrast_words") or ())
     return CareLayer(rules, words, stems, contrast, bool(data.get("information_questions")))
 
@@ -545,6 +554,29 @@ def _word(value: object) -> str:
     if isinstance(value, bool):
         raise TypeError(f"word {value!r}: YAML read a bare word as a boolean; quote it ('no')")
     return str(value)
+
+
+EMOJI_MIN_VALENCE = 0.5
+
+
+@lru_cache(maxsize=None)
+def vader_emoji_valences() -> dict[str, float]:
+    """Single-character emoji -> the valence VADER gives its English description alone
+    ("😢" "crying face" -2.1, "😍" "smiling face with heart-eyes" +2.0); |valence| < 0.5
+    (descriptions without sentiment words: "thumbs up", "folded hands") left out.  VADER itself
+    replaces emoji one character at a time, so longer keys of its emoji lexicon never apply."""
+    from care_monitor.sentiment.vader_fast import FastVader
+
+    vader = FastVader()
+    found = {}
+    for char, description in vader.emojis.items():
+        if len(char) != 1:
+            continue
+        compound = max(-0.9999, min(0.9999, vader.compound(description)))
+        valence = round(compound * (15.0 / (1.0 - compound * compound)) ** 0.5, 1)  # VADER's inverse
+        if abs(valence) >= EMOJI_MIN_VALENCE:
+            found[char] = valence
+    return found
 
 
 @lru_cache(maxsize=None)

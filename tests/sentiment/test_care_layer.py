@@ -129,3 +129,16 @@ def _declared(rule):
     """The rule's `requires` from the YAML: what follows the ones derived from its pattern."""
     alternative = rule.pattern.pattern.removeprefix("(?:").removesuffix(r")(?!\w)")
     return rule.required[len(required_words(alternative)):]
+
+
+def test_emoji_valence_from_vader_for_model_languages():
+    from care_monitor.sentiment.care_layer import vader_emoji_valences
+
+    valences = vader_emoji_valences()
+    assert valences["😢"] < 0 < valences["😍"]  # "crying face", "smiling face with heart-eyes"
+    assert "👍" not in valences  # "thumbs up": no sentiment word in VADER's lexicon
+    for language in ("it", "es", "fr", "de", "pt"):
+        matches = load_care_layer(language).evaluate("oggi 😢").matches
+        assert matches == ((valences["😢"], "😢"),), language
+    for language in ("ro", "vi", "en"):  # ro, vi: CV did not gain; en: VADER reads emoji itself
+        assert not load_care_layer(language).evaluate("azi 😢").matches, language

@@ -92,3 +92,65 @@ def test_italian_word_families_and_negated_praise(scorer):
     assert scorer.score("una gestione vergognosa, sono indignato", language="it").label == "negative"
     assert load_care_layer("it").evaluate("non mi piace").matches == ((-1.48, "not piace"),)
     assert scorer.score("che serata meravigliosa, mi sono divertito tantissimo", language="it").label == "positive"
+
+
+def test_italian_v4_vocabulary_phrases_and_sarcasm_markers():
+    it = load_care_layer("it")
+
+    def reasons(text):
+        return [reason for valence, reason in it.evaluate(text).matches if valence < 0]
+
+    # v4 word families, no-accent spellings and complaint phrasing
+    assert reasons("una situazione allucinante") == ["allucinante"]
+    assert reasons("che amarezza") == ["amarezza"]
+    assert reasons("non se ne puo piu") == ["non se ne puo piu"]
+    assert reasons("non è giusto") == ["non è giusto"]
+    assert reasons("non e' normale") == ["non e' normale"]
+    assert reasons("ci prendono in giro") == ["ci prendono in giro"]
+    assert reasons("paghiamo sempre noi") == ["paghiamo sempre"]
+    # sarcasm markers turn ironic praise negative
+    assert reasons("sì certo, come no") == ["sì certo, come no"]
+    assert reasons("ma figurati") == ["ma figurati"]
+    # a blame word after a negation is dropped, as before ("non è un disastro")
+    assert reasons("non è un disastro") == []
+    # neutral words that share a start with a blame family stay neutral
+    assert reasons("un puzzle sulla tangenziale con il rabbino") == []
+
+
+def test_italian_v4_sentences(scorer):
+    for text in ("Ma come si fa a governare così? Siamo alla frutta",
+                 "Solo chiacchiere e promesse, come al solito, e paghiamo noi",
+                 "Bravi, bravi, ci mancava solo questa. Certo, come no",
+                 "Che figura di merda, dimettiti"):
+        assert scorer.score(text, language="it").label == "negative", text
+    assert scorer.score("Ottimo lavoro ragazzi, in bocca al lupo!", language="it").label == "positive"
+
+
+def test_italian_v5_everyday_complaints_and_laughter():
+    it = load_care_layer("it")
+    assert it.evaluate("ho un mal di testa").matches == ((-2.0, "mal di testa"),)
+    assert it.evaluate("non lo sopporto").matches == ((-2.0, "non lo sopporto"),)
+    assert it.evaluate("che cavolo").matches == ((-2.0, "che cavolo"),)
+    assert it.evaluate("ahahahah").matches == ((1.0, "ahahahah"),)  # laughter, as in VADER
+    assert it.evaluate("non è brutto").matches == ()  # negated blame word dropped
+
+
+def test_italian_v6_contempt_words():
+    it = load_care_layer("it")
+    assert it.evaluate("una scena imbarazzante").matches == ((-2.0, "imbarazzante"),)
+    assert it.evaluate("che cattiveria").matches == ((-2.0, "cattiveria"),)
+
+
+def test_italian_v8_words_for_vader_concepts():
+    it = load_care_layer("it")
+    assert it.evaluate("si sentono abbandonati").matches == ((-2.0, "abbandonati"),)
+    assert it.evaluate("un bilancio negativo").matches == ((-2.0, "negativo"),)
+    assert it.evaluate("un colore viola").matches == ()  # "violat*", "violazion*": not "viola"
+    assert it.evaluate("una scelta discutibile").matches == ((-2.0, "discutibile"),)
+    assert it.evaluate("un vero capolavoro").matches == ((2.0, "capolavoro"),)
+
+
+def test_italian_names_are_not_blame_words():
+    it = load_care_layer("it")
+    assert all(valence == 0 for valence, _ in it.evaluate("Schifani e Casini").matches)
+    assert it.evaluate("che schifo").matches == ((-2.0, "schifo"),)
