@@ -25,6 +25,16 @@
  *
  * Every function has a pure-Python twin named with a leading underscore next to its use;
  * tests/sentiment/test_speedups.py checks that both give the same results.
+ *
+ * vader_words and score_words are adapted from vaderSentiment 3.3.2 (SentiText, sentiment_valence,
+ * _scalar_inc_dec, _negation_check, _least_check), Copyright (c) 2016 C.J. Hutto, MIT License:
+ * Permission is hereby granted, free of charge, to any person obtaining a copy of this software
+ * and associated documentation files (the "Software"), to deal in the Software without
+ * restriction, including without limitation the rights to use, copy, modify, merge, publish,
+ * distribute, sublicense, and/or sell copies of the Software, and to permit persons to whom the
+ * Software is furnished to do so, subject to the following conditions: The above copyright notice
+ * and this permission notice shall be included in all copies or substantial portions of the
+ * Software.  THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
