@@ -52,7 +52,13 @@ TEXTS = SENTENCES + _random_texts(3000)
 
 def test_the_compiled_steps_are_built():
     """`make install` builds them (setup.py); without them the scorer is ~2x slower."""
-    from care_monitor.sentiment import _speedups  # noqa: F401
+    try:
+        from care_monitor.sentiment import _speedups  # noqa: F401
+    except ImportError as error:
+        pytest.fail(
+            f"care_monitor.sentiment._speedups is not built ({error}): `make install` compiles it "
+            "with gcc and the Python headers (setup.py); pip's output says why it could not"
+        )
 
     assert features.split_tokens is not features._split_tokens
     assert linear_model.sum_rows is not linear_model._sum_rows
