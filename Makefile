@@ -48,7 +48,8 @@ demo: $(STAMP) system-deps
 	$(BIN)/care-monitor demo --airflow
 
 clean:
-	rm -rf $(VENV) .airflow var *.egg-info .pytest_cache
+	rm -rf $(VENV) .airflow var *.egg-info .pytest_cache build
+	find care_monitor -name "*.so" -delete
 
 bench-report: $(STAMP) system-deps
 	$(BIN)/python bench/bench_report.py
