@@ -266,8 +266,15 @@ guess_language(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     Py_ssize_t min_hits = PyLong_AsSsize_t(args[2]);
-    double min_lead = PyFloat_AsDouble(args[3]), min_share = PyFloat_AsDouble(args[4]);
-    if (PyErr_Occurred()) {
+    if (min_hits == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    double min_lead = PyFloat_AsDouble(args[3]);
+    if (min_lead == -1.0 && PyErr_Occurred()) {
+        return NULL;
+    }
+    double min_share = PyFloat_AsDouble(args[4]);
+    if (min_share == -1.0 && PyErr_Occurred()) {
         return NULL;
     }
     PyObject *languages[MAX_LANGUAGES];
@@ -279,7 +286,7 @@ guess_language(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     for (int l = 0; l < found; l++) {
         total += counts[l];
     }
-    if (total < min_hits) {
+    if (found == 0 || total < min_hits) { /* found == 0: counts[0] is not set */
         Py_RETURN_NONE;
     }
     int best = 0;

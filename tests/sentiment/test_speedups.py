@@ -218,3 +218,29 @@ def test_the_scorer_gives_the_same_results_without_the_compiled_steps(monkeypatc
         care_layer.load_care_layer(language).clear_cache()
     python = Scorer()
     assert [python.score(text) for text in texts] == expected
+
+
+# ---- robustness of the compiled steps (review of _speedups.c): wrong or hostile arguments must
+# raise, never crash; each case runs in a child process so that a crash fails only its own test
+
+
+def _run_isolated(code: str) -> str:
+    """Runs `code` (with `s` the compiled module) in a child Python; its stdout, or a failure
+    naming the signal when the child crashed."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    result = subprocess.run(
+        [sys.executable, "-c", "from care_monitor.sentiment import _speedups as s\n" + code],
+        capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[2],
+    )
+    assert result.returncode == 0, f"child ended with {result.returncode}: {result.stderr[-2000:]}"
+    return result.stdout.strip()
+
+
+def test_no_function_word_at_all_is_no_guess_even_with_min_hits_zero():
+    """min_hits <= 0 with no function word among the tokens read counts[0] and languages[0]
+    uninitialised (a crash or a garbage object) in C, and max() of nothing in Python."""
+    assert _run_isolated("print(s.guess_language(['x', 'y'], {'il': 'it'}, 0, 3.0, 0.1))") == "None"
+    assert stopwords._guess_language(["x", "y"], {"il": "it"}, 0, 3.0, 0.1) is None
