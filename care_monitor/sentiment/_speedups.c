@@ -1364,11 +1364,12 @@ count_keys(PyObject *by_trigger, PyObject *by_required, PyObject *further)
             return -1;
         }
         for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(sets); k++) {
-            Py_ssize_t size = PySet_Size(PyTuple_GET_ITEM(sets, k));
-            if (size < 0) {
+            PyObject *set = PyTuple_GET_ITEM(sets, k);
+            if (!PyAnySet_Check(set)) {
+                PyErr_SetString(PyExc_TypeError, "index: further required keys are sets");
                 return -1;
             }
-            count += size;
+            count += PySet_GET_SIZE(set);
         }
     }
     return count;
@@ -1467,8 +1468,15 @@ rule_table(PyObject *module, PyObject *index)
             }
             t->set_start[set_index++] = key_index;
             for (Py_ssize_t j = 0; j < PyList_GET_SIZE(items) && key_index < set_key_count; j++) {
-                /* known keys by now: never -2; -1 is a key no text can have */
-                t->set_keys[key_index++] = key_id(t, PyList_GET_ITEM(items, j), capacity);
+                /* keys of the first pass (no new id: the per-key arrays are sized); -1 is a
+                 * key no text can have; -2 only if a set's items changed in between */
+                Py_ssize_t id = key_id(t, PyList_GET_ITEM(items, j), t->key_count);
+                if (id == -2) {
+                    Py_DECREF(items);
+                    rule_table_clear(t);
+                    return NULL;
+                }
+                t->set_keys[key_index++] = id;
             }
             Py_DECREF(items);
         }
@@ -1710,9 +1718,19 @@ candidate_rules(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             continue;
         }
         PyObject *sets = PyTuple_GET_ITEM(further, number);
+        if (!PyTuple_Check(sets)) {
+            PyErr_SetString(PyExc_TypeError, "index: further is a tuple of tuples of sets");
+            Py_CLEAR(out);
+            goto done;
+        }
         int all_met = 1;
         for (Py_ssize_t k = 0; all_met && k < PyTuple_GET_SIZE(sets); k++) {
             PyObject *wanted = PyTuple_GET_ITEM(sets, k);
+            if (!PyAnySet_Check(wanted)) {
+                PyErr_SetString(PyExc_TypeError, "index: further required keys are sets");
+                Py_CLEAR(out);
+                goto done;
+            }
             int found = 0;
             for (Py_ssize_t j = 0; !found && j < key_count; j++) {
                 found = PySet_Contains(wanted, PyList_GET_ITEM(keys, j));

@@ -244,3 +244,19 @@ def test_no_function_word_at_all_is_no_guess_even_with_min_hits_zero():
     uninitialised (a crash or a garbage object) in C, and max() of nothing in Python."""
     assert _run_isolated("print(s.guess_language(['x', 'y'], {'il': 'it'}, 0, 3.0, 0.1))") == "None"
     assert stopwords._guess_language(["x", "y"], {"il": "it"}, 0, 3.0, 0.1) is None
+
+
+def test_a_malformed_rule_index_raises_type_error():
+    """`further` must be a tuple (per rule) of tuples of sets: candidate_rules read anything
+    else as a tuple (PyTuple_GET_SIZE on None, a frozenset, a list): a crash."""
+    for further in ["(None,)", "(frozenset({'abc'}),)", "([['abc']],)", "((['abc'],),)"]:
+        code = (
+            f"index = (1, (0,), {{}}, (0,), {{}}, {further})\n"
+            "for call in (lambda: s.candidate_rules(['abc'], 'abc', index),"
+            " lambda: s.rule_table(index)):\n"
+            "    try:\n"
+            "        call()\n"
+            "    except TypeError:\n"
+            "        print('TypeError')\n"
+        )
+        assert _run_isolated(code) == "TypeError\nTypeError", further
