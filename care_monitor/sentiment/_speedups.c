@@ -880,7 +880,7 @@ static int
 negation_check(VaderRules *rules, double *valence, PyObject *lowered, Py_ssize_t start_i,
                Py_ssize_t i)
 {
-#define AT(k) PyList_GET_ITEM(lowered, (k))
+#define AT(k) PyTuple_GET_ITEM(lowered, (k))
     int neg;
     if (start_i == 0) {
         if ((neg = negated(rules, AT(i - 1))) < 0) {
@@ -926,12 +926,14 @@ negation_check(VaderRules *rules, double *valence, PyObject *lowered, Py_ssize_t
 #undef AT
 }
 
+/* words, lowered: tuples of str (score_words' copies); lowered_list: the caller's list, which
+ * idiom_check gets as VADER's code does */
 static int
-word_valence(VaderRules *rules, PyObject *words, PyObject *lowered, Py_ssize_t i, int is_cap_diff,
-             int idioms, double *out)
+word_valence(VaderRules *rules, PyObject *words, PyObject *lowered, PyObject *lowered_list,
+             Py_ssize_t i, int is_cap_diff, int idioms, double *out)
 {
-#define LOW(k) PyList_GET_ITEM(lowered, (k))
-    Py_ssize_t n = PyList_GET_SIZE(lowered);
+#define LOW(k) PyTuple_GET_ITEM(lowered, (k))
+    Py_ssize_t n = PyTuple_GET_SIZE(lowered);
     PyObject *word = LOW(i);
     PyObject *value = PyDict_GetItemWithError(rules->lexicon, word);
     if (value == NULL) {
@@ -959,7 +961,7 @@ word_valence(VaderRules *rules, PyObject *words, PyObject *lowered, Py_ssize_t i
             && (is_word(LOW(i - 1), "or") || is_word(LOW(i - 1), "nor")))) {
         valence = lexicon_valence * rules->n_scalar;
     }
-    if (is_upper(PyList_GET_ITEM(words, i)) && is_cap_diff) {
+    if (is_upper(PyTuple_GET_ITEM(words, i)) && is_cap_diff) {
         valence = valence > 0 ? valence + rules->c_incr : valence - rules->c_incr;
     }
     for (Py_ssize_t start_i = 0; start_i < 3; start_i++) {
@@ -974,7 +976,7 @@ word_valence(VaderRules *rules, PyObject *words, PyObject *lowered, Py_ssize_t i
             continue;
         }
         double scalar;
-        if (scalar_inc_dec(rules, PyList_GET_ITEM(words, before), LOW(before), valence,
+        if (scalar_inc_dec(rules, PyTuple_GET_ITEM(words, before), LOW(before), valence,
                            is_cap_diff, &scalar) < 0) {
             return -1;
         }
@@ -989,7 +991,8 @@ word_valence(VaderRules *rules, PyObject *words, PyObject *lowered, Py_ssize_t i
             return -1;
         }
         if (start_i == 2 && idioms) {
-            PyObject *checked = PyObject_CallFunction(rules->idiom_check, "dOn", valence, lowered, i);
+            PyObject *checked = PyObject_CallFunction(rules->idiom_check, "dOn", valence, lowered_list,
+                                                     i);
             if (checked == NULL) {
                 return -1;
             }
@@ -1111,62 +1114,88 @@ score_words(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                         "sentiments: list, is_cap_diff, idioms, rules: 6-tuple)");
         return NULL;
     }
-    PyObject *words = args[0], *lowered = args[1], *scoring = args[2], *sentiments = args[3];
-    int is_cap_diff = PyObject_IsTrue(args[4]), idioms = PyObject_IsTrue(args[5]);
-    if (is_cap_diff < 0 || idioms < 0) {
+    PyObject *scoring = args[2], *sentiments = args[3];
+    int is_cap_diff = PyObject_IsTrue(args[4]);
+    if (is_cap_diff < 0) {
+        return NULL;
+    }
+    int idioms = PyObject_IsTrue(args[5]);
+    if (idioms < 0) {
         return NULL;
     }
     PyObject *packed = args[6];
     rules.lexicon = PyTuple_GET_ITEM(packed, 0);
     rules.boosters = PyTuple_GET_ITEM(packed, 1);
     rules.negate = PyTuple_GET_ITEM(packed, 2);
-    rules.n_scalar = PyFloat_AsDouble(PyTuple_GET_ITEM(packed, 3));
-    rules.c_incr = PyFloat_AsDouble(PyTuple_GET_ITEM(packed, 4));
     rules.idiom_check = PyTuple_GET_ITEM(packed, 5);
-    if (PyErr_Occurred()) {
-        return NULL;
-    }
     if (!PyDict_Check(rules.lexicon) || !PyDict_Check(rules.boosters)
         || !PyAnySet_Check(rules.negate)) {
         PyErr_SetString(PyExc_TypeError, "rules: (lexicon: dict, boosters: dict, negate: set, ...)");
         return NULL;
     }
-    Py_ssize_t n = PyList_GET_SIZE(lowered);
+    rules.n_scalar = PyFloat_AsDouble(PyTuple_GET_ITEM(packed, 3));
+    if (rules.n_scalar == -1.0 && PyErr_Occurred()) {
+        return NULL;
+    }
+    rules.c_incr = PyFloat_AsDouble(PyTuple_GET_ITEM(packed, 4));
+    if (rules.c_incr == -1.0 && PyErr_Occurred()) {
+        return NULL;
+    }
+    /* the words as tuples: the rules read them by position, and Python code (idiom_check, a
+     * str subclass's __eq__) may change the caller's lists meanwhile */
+    PyObject *words = PyList_AsTuple(args[0]);
+    PyObject *lowered = words == NULL ? NULL : PyList_AsTuple(args[1]);
+    if (lowered == NULL) {
+        Py_XDECREF(words);
+        return NULL;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(lowered);
+    if (PyTuple_GET_SIZE(words) != n) { /* the lists changed under PyObject_IsTrue */
+        PyErr_SetString(PyExc_RuntimeError, "score_words: words and lowered changed size");
+        goto fail;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(words, k))
+            || !PyUnicode_Check(PyTuple_GET_ITEM(lowered, k))) {
+            PyErr_SetString(PyExc_TypeError, "words are str");
+            goto fail;
+        }
+    }
     for (Py_ssize_t k = 0; k < PyList_GET_SIZE(scoring); k++) {
         Py_ssize_t i = PyLong_AsSsize_t(PyList_GET_ITEM(scoring, k));
         if (i == -1 && PyErr_Occurred()) {
-            return NULL;
+            goto fail;
         }
         if (i < 0 || i >= n) {
             PyErr_SetString(PyExc_IndexError, "a scoring position is outside the words");
-            return NULL;
+            goto fail;
         }
-        PyObject *word = PyList_GET_ITEM(lowered, i);
-        if (!PyUnicode_Check(word)) {
-            PyErr_SetString(PyExc_TypeError, "words are str");
-            return NULL;
-        }
+        PyObject *word = PyTuple_GET_ITEM(lowered, i);
         int booster = PyDict_Contains(rules.boosters, word);
         if (booster < 0) {
-            return NULL;
+            goto fail;
         }
         if (booster || (is_word(word, "kind") && i < n - 1
-                        && is_word(PyList_GET_ITEM(lowered, i + 1), "of"))) {
+                        && is_word(PyTuple_GET_ITEM(lowered, i + 1), "of"))) {
             continue;
         }
         double valence;
-        if (word_valence(&rules, words, lowered, i, is_cap_diff, idioms, &valence) < 0) {
-            return NULL;
+        if (word_valence(&rules, words, lowered, args[1], i, is_cap_diff, idioms, &valence) < 0) {
+            goto fail;
         }
         PyObject *number = PyFloat_FromDouble(valence);
-        if (number == NULL) {
-            return NULL;
+        /* PyList_SetItem checks the position: `sentiments` may have changed size */
+        if (number == NULL || PyList_SetItem(sentiments, i, number) < 0) {
+            goto fail;
         }
-        PyObject *old = PyList_GET_ITEM(sentiments, i);
-        PyList_SET_ITEM(sentiments, i, number);
-        Py_DECREF(old);
     }
+    Py_DECREF(words);
+    Py_DECREF(lowered);
     Py_RETURN_NONE;
+fail:
+    Py_DECREF(words);
+    Py_DECREF(lowered);
+    return NULL;
 }
 
 /* ---- the care layer's rule index as C arrays (rule_table), for candidate_rules ------------- */

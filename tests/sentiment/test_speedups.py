@@ -260,3 +260,43 @@ def test_a_malformed_rule_index_raises_type_error():
             "        print('TypeError')\n"
         )
         assert _run_isolated(code) == "TypeError\nTypeError", further
+
+
+_RULES = "({'good': 1.9, 'bad': -2.5}, {'very': 0.293}, frozenset({'not'}), -0.74, 0.733, IDIOMS)"
+
+
+def test_score_words_with_words_that_are_not_str_raises_type_error():
+    """Only lowered[i] was checked to be a str: words[i] (is_upper) and the words before it
+    (is_word, negated) were read as str objects whatever they were: a crash."""
+    for words, lowered in [
+        ("[1, 'good']", "['x', 'good']"),
+        ("['x', 'good']", "[1.5, 'good']"),
+        ("['x', 'y', 'z', 'good']", "[None, 'y', 'z', 'good']"),
+    ]:
+        code = (
+            f"words, lowered = {words}, {lowered}\n"
+            "try:\n"
+            f"    s.score_words(words, lowered, [1], [0, 0], True, False, {_RULES.replace('IDIOMS', 'None')})\n"
+            "except TypeError:\n"
+            "    print('TypeError')\n"
+        )
+        assert _run_isolated(code) == "TypeError", (words, lowered)
+
+
+def test_an_idiom_check_that_empties_the_words_cannot_crash_score_words():
+    """idiom_check(valence, lowered, i) is Python code given the list itself: the C code went
+    on reading the list (and writing `sentiments`) at positions that no longer exist."""
+    code = (
+        "lowered = ['a', 'b', 'not', 'good', 'x']\n"
+        "sentiments = [0] * 5\n"
+        "def idioms(valence, words, i):\n"
+        "    words.clear(); sentiments.clear()\n"
+        "    return valence\n"
+        "try:\n"
+        "    s.score_words(list(lowered), lowered, [3], sentiments, False, True,"
+        f" {_RULES.replace('IDIOMS', 'idioms')})\n"
+        "    print('returned', sentiments)\n"
+        "except (IndexError, RuntimeError) as error:\n"
+        "    print(type(error).__name__)\n"
+    )
+    assert _run_isolated(code) in {"IndexError", "RuntimeError", "returned []"}
