@@ -664,8 +664,14 @@ word_groups(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     if (out == NULL) {
         return NULL;
     }
+    PyObject *token = NULL;
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *token = PyList_GET_ITEM(tokens, i);
+        /* a key's __hash__ / __eq__ may be Python code that changes `tokens` */
+        if (PyList_GET_SIZE(tokens) != n) {
+            PyErr_SetString(PyExc_RuntimeError, "word_groups: tokens changed size");
+            goto fail;
+        }
+        Py_XSETREF(token, Py_NewRef(PyList_GET_ITEM(tokens, i)));
         PyObject *group = PyDict_GetItemWithError(cache, token);
         if (group != NULL) {
             Py_INCREF(group);
@@ -704,17 +710,19 @@ word_groups(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         if (group == NULL) {
             group = Py_None;
         }
+        /* owned from here: clearing the cache or a key's __eq__ may drop the dict's reference */
+        PyList_SET_ITEM(out, i, Py_NewRef(group));
         if (PyDict_GET_SIZE(cache) >= limit) {
             PyDict_Clear(cache); /* keeps memory flat on endless streams */
         }
         if (PyDict_SetItem(cache, token, group) < 0) {
             goto fail;
         }
-        Py_INCREF(group);
-        PyList_SET_ITEM(out, i, group);
     }
+    Py_XDECREF(token);
     return out;
 fail:
+    Py_XDECREF(token);
     Py_DECREF(out);
     return NULL;
 }
@@ -739,19 +747,23 @@ sum_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     Py_complex sum = {0.0, 0.0};
     Py_ssize_t count = n > 0 ? n - 1 : 0; /* one bigram feature per adjacent pair */
     for (Py_ssize_t i = 0; i < n; i++) {
+        /* make_row, and a key's __hash__ / __eq__, are Python code that may change `toks` */
+        if (PyList_GET_SIZE(toks) != n) {
+            PyErr_SetString(PyExc_RuntimeError, "sum_rows: toks changed size");
+            goto fail;
+        }
         PyObject *tok = PyList_GET_ITEM(toks, i);
+        Py_INCREF(tok);
         PyObject *row = PyDict_GetItemWithError(cache, tok);
         if (row != NULL) {
             Py_INCREF(row);
         }
-        else if (PyErr_Occurred()) {
-            goto fail;
+        else if (!PyErr_Occurred() && (row = PyObject_CallOneArg(make_row, tok)) != NULL
+                 && cache_row(cache, known, limit, tok, row) < 0) {
+            Py_CLEAR(row);
         }
-        else if ((row = PyObject_CallOneArg(make_row, tok)) == NULL) {
-            goto fail;
-        }
-        else if (cache_row(cache, known, limit, tok, row) < 0) {
-            Py_DECREF(row);
+        Py_DECREF(tok);
+        if (row == NULL) {
             goto fail;
         }
         PyList_SET_ITEM(rows, i, row);
@@ -774,7 +786,14 @@ sum_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             PyErr_SetString(PyExc_TypeError, "a model row's bigrams are a dict");
             goto fail;
         }
-        PyObject *weight = PyDict_GetItemWithError(pairs, PyList_GET_ITEM(toks, i + 1));
+        if (PyList_GET_SIZE(toks) != n) {
+            PyErr_SetString(PyExc_RuntimeError, "sum_rows: toks changed size");
+            goto fail;
+        }
+        PyObject *next = PyList_GET_ITEM(toks, i + 1);
+        Py_INCREF(next);
+        PyObject *weight = PyDict_GetItemWithError(pairs, next);
+        Py_DECREF(next);
         if (weight == NULL) {
             if (PyErr_Occurred()) {
                 goto fail;

@@ -300,3 +300,34 @@ def test_an_idiom_check_that_empties_the_words_cannot_crash_score_words():
         "    print(type(error).__name__)\n"
     )
     assert _run_isolated(code) in {"IndexError", "RuntimeError", "returned []"}
+
+
+def test_a_make_row_that_empties_the_tokens_cannot_crash_sum_rows():
+    """make_row is Python code: sum_rows went on reading `toks` (and the token it held only
+    borrowed) at positions that no longer existed after make_row emptied the list."""
+    code = (
+        "toks = ['w%d' % i for i in range(50)]\n"
+        "def make_row(tok):\n"
+        "    toks.clear()\n"
+        "    return (1j, 1, 0.0, {})\n"
+        "try:\n"
+        "    s.sum_rows(toks, {}, make_row, {}, 1000)\n"
+        "except RuntimeError as error:\n"
+        "    print(error)\n"
+    )
+    assert _run_isolated(code) == "sum_rows: toks changed size"
+
+
+def test_tokens_whose_hash_empties_the_list_cannot_crash_word_groups():
+    code = (
+        "class Token(str):\n"
+        "    def __hash__(self):\n"
+        "        tokens.clear()\n"
+        "        return str.__hash__(self)\n"
+        "tokens = [Token('w%d' % i) for i in range(50)]\n"
+        "try:\n"
+        "    s.word_groups(tokens, {}, {}, {}, (), 1000)\n"
+        "except RuntimeError as error:\n"
+        "    print(error)\n"
+    )
+    assert _run_isolated(code) == "word_groups: tokens changed size"
