@@ -266,8 +266,15 @@ guess_language(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     Py_ssize_t min_hits = PyLong_AsSsize_t(args[2]);
-    double min_lead = PyFloat_AsDouble(args[3]), min_share = PyFloat_AsDouble(args[4]);
-    if (PyErr_Occurred()) {
+    if (min_hits == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    double min_lead = PyFloat_AsDouble(args[3]);
+    if (min_lead == -1.0 && PyErr_Occurred()) {
+        return NULL;
+    }
+    double min_share = PyFloat_AsDouble(args[4]);
+    if (min_share == -1.0 && PyErr_Occurred()) {
         return NULL;
     }
     PyObject *languages[MAX_LANGUAGES];
@@ -279,7 +286,7 @@ guess_language(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     for (int l = 0; l < found; l++) {
         total += counts[l];
     }
-    if (total < min_hits) {
+    if (found == 0 || total < min_hits) { /* found == 0: counts[0] is not set */
         Py_RETURN_NONE;
     }
     int best = 0;
@@ -657,8 +664,14 @@ word_groups(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     if (out == NULL) {
         return NULL;
     }
+    PyObject *token = NULL;
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *token = PyList_GET_ITEM(tokens, i);
+        /* a key's __hash__ / __eq__ may be Python code that changes `tokens` */
+        if (PyList_GET_SIZE(tokens) != n) {
+            PyErr_SetString(PyExc_RuntimeError, "word_groups: tokens changed size");
+            goto fail;
+        }
+        Py_XSETREF(token, Py_NewRef(PyList_GET_ITEM(tokens, i)));
         PyObject *group = PyDict_GetItemWithError(cache, token);
         if (group != NULL) {
             Py_INCREF(group);
@@ -697,17 +710,19 @@ word_groups(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         if (group == NULL) {
             group = Py_None;
         }
+        /* owned from here: clearing the cache or a key's __eq__ may drop the dict's reference */
+        PyList_SET_ITEM(out, i, Py_NewRef(group));
         if (PyDict_GET_SIZE(cache) >= limit) {
             PyDict_Clear(cache); /* keeps memory flat on endless streams */
         }
         if (PyDict_SetItem(cache, token, group) < 0) {
             goto fail;
         }
-        Py_INCREF(group);
-        PyList_SET_ITEM(out, i, group);
     }
+    Py_XDECREF(token);
     return out;
 fail:
+    Py_XDECREF(token);
     Py_DECREF(out);
     return NULL;
 }
@@ -732,19 +747,23 @@ sum_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     Py_complex sum = {0.0, 0.0};
     Py_ssize_t count = n > 0 ? n - 1 : 0; /* one bigram feature per adjacent pair */
     for (Py_ssize_t i = 0; i < n; i++) {
+        /* make_row, and a key's __hash__ / __eq__, are Python code that may change `toks` */
+        if (PyList_GET_SIZE(toks) != n) {
+            PyErr_SetString(PyExc_RuntimeError, "sum_rows: toks changed size");
+            goto fail;
+        }
         PyObject *tok = PyList_GET_ITEM(toks, i);
+        Py_INCREF(tok);
         PyObject *row = PyDict_GetItemWithError(cache, tok);
         if (row != NULL) {
             Py_INCREF(row);
         }
-        else if (PyErr_Occurred()) {
-            goto fail;
+        else if (!PyErr_Occurred() && (row = PyObject_CallOneArg(make_row, tok)) != NULL
+                 && cache_row(cache, known, limit, tok, row) < 0) {
+            Py_CLEAR(row);
         }
-        else if ((row = PyObject_CallOneArg(make_row, tok)) == NULL) {
-            goto fail;
-        }
-        else if (cache_row(cache, known, limit, tok, row) < 0) {
-            Py_DECREF(row);
+        Py_DECREF(tok);
+        if (row == NULL) {
             goto fail;
         }
         PyList_SET_ITEM(rows, i, row);
@@ -767,7 +786,14 @@ sum_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             PyErr_SetString(PyExc_TypeError, "a model row's bigrams are a dict");
             goto fail;
         }
-        PyObject *weight = PyDict_GetItemWithError(pairs, PyList_GET_ITEM(toks, i + 1));
+        if (PyList_GET_SIZE(toks) != n) {
+            PyErr_SetString(PyExc_RuntimeError, "sum_rows: toks changed size");
+            goto fail;
+        }
+        PyObject *next = PyList_GET_ITEM(toks, i + 1);
+        Py_INCREF(next);
+        PyObject *weight = PyDict_GetItemWithError(pairs, next);
+        Py_DECREF(next);
         if (weight == NULL) {
             if (PyErr_Occurred()) {
                 goto fail;
@@ -873,7 +899,7 @@ static int
 negation_check(VaderRules *rules, double *valence, PyObject *lowered, Py_ssize_t start_i,
                Py_ssize_t i)
 {
-#define AT(k) PyList_GET_ITEM(lowered, (k))
+#define AT(k) PyTuple_GET_ITEM(lowered, (k))
     int neg;
     if (start_i == 0) {
         if ((neg = negated(rules, AT(i - 1))) < 0) {
@@ -919,12 +945,14 @@ negation_check(VaderRules *rules, double *valence, PyObject *lowered, Py_ssize_t
 #undef AT
 }
 
+/* words, lowered: tuples of str (score_words' copies); lowered_list: the caller's list, which
+ * idiom_check gets as VADER's code does */
 static int
-word_valence(VaderRules *rules, PyObject *words, PyObject *lowered, Py_ssize_t i, int is_cap_diff,
-             int idioms, double *out)
+word_valence(VaderRules *rules, PyObject *words, PyObject *lowered, PyObject *lowered_list,
+             Py_ssize_t i, int is_cap_diff, int idioms, double *out)
 {
-#define LOW(k) PyList_GET_ITEM(lowered, (k))
-    Py_ssize_t n = PyList_GET_SIZE(lowered);
+#define LOW(k) PyTuple_GET_ITEM(lowered, (k))
+    Py_ssize_t n = PyTuple_GET_SIZE(lowered);
     PyObject *word = LOW(i);
     PyObject *value = PyDict_GetItemWithError(rules->lexicon, word);
     if (value == NULL) {
@@ -952,7 +980,7 @@ word_valence(VaderRules *rules, PyObject *words, PyObject *lowered, Py_ssize_t i
             && (is_word(LOW(i - 1), "or") || is_word(LOW(i - 1), "nor")))) {
         valence = lexicon_valence * rules->n_scalar;
     }
-    if (is_upper(PyList_GET_ITEM(words, i)) && is_cap_diff) {
+    if (is_upper(PyTuple_GET_ITEM(words, i)) && is_cap_diff) {
         valence = valence > 0 ? valence + rules->c_incr : valence - rules->c_incr;
     }
     for (Py_ssize_t start_i = 0; start_i < 3; start_i++) {
@@ -967,7 +995,7 @@ word_valence(VaderRules *rules, PyObject *words, PyObject *lowered, Py_ssize_t i
             continue;
         }
         double scalar;
-        if (scalar_inc_dec(rules, PyList_GET_ITEM(words, before), LOW(before), valence,
+        if (scalar_inc_dec(rules, PyTuple_GET_ITEM(words, before), LOW(before), valence,
                            is_cap_diff, &scalar) < 0) {
             return -1;
         }
@@ -982,7 +1010,8 @@ word_valence(VaderRules *rules, PyObject *words, PyObject *lowered, Py_ssize_t i
             return -1;
         }
         if (start_i == 2 && idioms) {
-            PyObject *checked = PyObject_CallFunction(rules->idiom_check, "dOn", valence, lowered, i);
+            PyObject *checked = PyObject_CallFunction(rules->idiom_check, "dOn", valence, lowered_list,
+                                                     i);
             if (checked == NULL) {
                 return -1;
             }
@@ -1104,62 +1133,88 @@ score_words(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                         "sentiments: list, is_cap_diff, idioms, rules: 6-tuple)");
         return NULL;
     }
-    PyObject *words = args[0], *lowered = args[1], *scoring = args[2], *sentiments = args[3];
-    int is_cap_diff = PyObject_IsTrue(args[4]), idioms = PyObject_IsTrue(args[5]);
-    if (is_cap_diff < 0 || idioms < 0) {
+    PyObject *scoring = args[2], *sentiments = args[3];
+    int is_cap_diff = PyObject_IsTrue(args[4]);
+    if (is_cap_diff < 0) {
+        return NULL;
+    }
+    int idioms = PyObject_IsTrue(args[5]);
+    if (idioms < 0) {
         return NULL;
     }
     PyObject *packed = args[6];
     rules.lexicon = PyTuple_GET_ITEM(packed, 0);
     rules.boosters = PyTuple_GET_ITEM(packed, 1);
     rules.negate = PyTuple_GET_ITEM(packed, 2);
-    rules.n_scalar = PyFloat_AsDouble(PyTuple_GET_ITEM(packed, 3));
-    rules.c_incr = PyFloat_AsDouble(PyTuple_GET_ITEM(packed, 4));
     rules.idiom_check = PyTuple_GET_ITEM(packed, 5);
-    if (PyErr_Occurred()) {
-        return NULL;
-    }
     if (!PyDict_Check(rules.lexicon) || !PyDict_Check(rules.boosters)
         || !PyAnySet_Check(rules.negate)) {
         PyErr_SetString(PyExc_TypeError, "rules: (lexicon: dict, boosters: dict, negate: set, ...)");
         return NULL;
     }
-    Py_ssize_t n = PyList_GET_SIZE(lowered);
+    rules.n_scalar = PyFloat_AsDouble(PyTuple_GET_ITEM(packed, 3));
+    if (rules.n_scalar == -1.0 && PyErr_Occurred()) {
+        return NULL;
+    }
+    rules.c_incr = PyFloat_AsDouble(PyTuple_GET_ITEM(packed, 4));
+    if (rules.c_incr == -1.0 && PyErr_Occurred()) {
+        return NULL;
+    }
+    /* the words as tuples: the rules read them by position, and Python code (idiom_check, a
+     * str subclass's __eq__) may change the caller's lists meanwhile */
+    PyObject *words = PyList_AsTuple(args[0]);
+    PyObject *lowered = words == NULL ? NULL : PyList_AsTuple(args[1]);
+    if (lowered == NULL) {
+        Py_XDECREF(words);
+        return NULL;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(lowered);
+    if (PyTuple_GET_SIZE(words) != n) { /* the lists changed under PyObject_IsTrue */
+        PyErr_SetString(PyExc_RuntimeError, "score_words: words and lowered changed size");
+        goto fail;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        if (!PyUnicode_Check(PyTuple_GET_ITEM(words, k))
+            || !PyUnicode_Check(PyTuple_GET_ITEM(lowered, k))) {
+            PyErr_SetString(PyExc_TypeError, "words are str");
+            goto fail;
+        }
+    }
     for (Py_ssize_t k = 0; k < PyList_GET_SIZE(scoring); k++) {
         Py_ssize_t i = PyLong_AsSsize_t(PyList_GET_ITEM(scoring, k));
         if (i == -1 && PyErr_Occurred()) {
-            return NULL;
+            goto fail;
         }
         if (i < 0 || i >= n) {
             PyErr_SetString(PyExc_IndexError, "a scoring position is outside the words");
-            return NULL;
+            goto fail;
         }
-        PyObject *word = PyList_GET_ITEM(lowered, i);
-        if (!PyUnicode_Check(word)) {
-            PyErr_SetString(PyExc_TypeError, "words are str");
-            return NULL;
-        }
+        PyObject *word = PyTuple_GET_ITEM(lowered, i);
         int booster = PyDict_Contains(rules.boosters, word);
         if (booster < 0) {
-            return NULL;
+            goto fail;
         }
         if (booster || (is_word(word, "kind") && i < n - 1
-                        && is_word(PyList_GET_ITEM(lowered, i + 1), "of"))) {
+                        && is_word(PyTuple_GET_ITEM(lowered, i + 1), "of"))) {
             continue;
         }
         double valence;
-        if (word_valence(&rules, words, lowered, i, is_cap_diff, idioms, &valence) < 0) {
-            return NULL;
+        if (word_valence(&rules, words, lowered, args[1], i, is_cap_diff, idioms, &valence) < 0) {
+            goto fail;
         }
         PyObject *number = PyFloat_FromDouble(valence);
-        if (number == NULL) {
-            return NULL;
+        /* PyList_SetItem checks the position: `sentiments` may have changed size */
+        if (number == NULL || PyList_SetItem(sentiments, i, number) < 0) {
+            goto fail;
         }
-        PyObject *old = PyList_GET_ITEM(sentiments, i);
-        PyList_SET_ITEM(sentiments, i, number);
-        Py_DECREF(old);
     }
+    Py_DECREF(words);
+    Py_DECREF(lowered);
     Py_RETURN_NONE;
+fail:
+    Py_DECREF(words);
+    Py_DECREF(lowered);
+    return NULL;
 }
 
 /* ---- the care layer's rule index as C arrays (rule_table), for candidate_rules ------------- */
@@ -1357,11 +1412,12 @@ count_keys(PyObject *by_trigger, PyObject *by_required, PyObject *further)
             return -1;
         }
         for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(sets); k++) {
-            Py_ssize_t size = PySet_Size(PyTuple_GET_ITEM(sets, k));
-            if (size < 0) {
+            PyObject *set = PyTuple_GET_ITEM(sets, k);
+            if (!PyAnySet_Check(set)) {
+                PyErr_SetString(PyExc_TypeError, "index: further required keys are sets");
                 return -1;
             }
-            count += size;
+            count += PySet_GET_SIZE(set);
         }
     }
     return count;
@@ -1460,8 +1516,15 @@ rule_table(PyObject *module, PyObject *index)
             }
             t->set_start[set_index++] = key_index;
             for (Py_ssize_t j = 0; j < PyList_GET_SIZE(items) && key_index < set_key_count; j++) {
-                /* known keys by now: never -2; -1 is a key no text can have */
-                t->set_keys[key_index++] = key_id(t, PyList_GET_ITEM(items, j), capacity);
+                /* keys of the first pass (no new id: the per-key arrays are sized); -1 is a
+                 * key no text can have; -2 only if a set's items changed in between */
+                Py_ssize_t id = key_id(t, PyList_GET_ITEM(items, j), t->key_count);
+                if (id == -2) {
+                    Py_DECREF(items);
+                    rule_table_clear(t);
+                    return NULL;
+                }
+                t->set_keys[key_index++] = id;
             }
             Py_DECREF(items);
         }
@@ -1703,9 +1766,19 @@ candidate_rules(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             continue;
         }
         PyObject *sets = PyTuple_GET_ITEM(further, number);
+        if (!PyTuple_Check(sets)) {
+            PyErr_SetString(PyExc_TypeError, "index: further is a tuple of tuples of sets");
+            Py_CLEAR(out);
+            goto done;
+        }
         int all_met = 1;
         for (Py_ssize_t k = 0; all_met && k < PyTuple_GET_SIZE(sets); k++) {
             PyObject *wanted = PyTuple_GET_ITEM(sets, k);
+            if (!PyAnySet_Check(wanted)) {
+                PyErr_SetString(PyExc_TypeError, "index: further required keys are sets");
+                Py_CLEAR(out);
+                goto done;
+            }
             int found = 0;
             for (Py_ssize_t j = 0; !found && j < key_count; j++) {
                 found = PySet_Contains(wanted, PyList_GET_ITEM(keys, j));

@@ -79,7 +79,7 @@ def _guess_language(
 ) -> str | None:
     """Pure-Python twin of `_speedups.guess_language` (see guess)."""
     found = list(filter(None, map(word_language.get, tokens)))  # C loops, no Python one
-    if len(found) < min_hits:
+    if not found or len(found) < min_hits:
         return None
     counts: dict[str, int] = {}
     for language in found:

@@ -218,3 +218,116 @@ def test_the_scorer_gives_the_same_results_without_the_compiled_steps(monkeypatc
         care_layer.load_care_layer(language).clear_cache()
     python = Scorer()
     assert [python.score(text) for text in texts] == expected
+
+
+# ---- robustness of the compiled steps (review of _speedups.c): wrong or hostile arguments must
+# raise, never crash; each case runs in a child process so that a crash fails only its own test
+
+
+def _run_isolated(code: str) -> str:
+    """Runs `code` (with `s` the compiled module) in a child Python; its stdout, or a failure
+    naming the signal when the child crashed."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    result = subprocess.run(
+        [sys.executable, "-c", "from care_monitor.sentiment import _speedups as s\n" + code],
+        capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[2],
+    )
+    assert result.returncode == 0, f"child ended with {result.returncode}: {result.stderr[-2000:]}"
+    return result.stdout.strip()
+
+
+def test_no_function_word_at_all_is_no_guess_even_with_min_hits_zero():
+    """min_hits <= 0 with no function word among the tokens read counts[0] and languages[0]
+    uninitialised (a crash or a garbage object) in C, and max() of nothing in Python."""
+    assert _run_isolated("print(s.guess_language(['x', 'y'], {'il': 'it'}, 0, 3.0, 0.1))") == "None"
+    assert stopwords._guess_language(["x", "y"], {"il": "it"}, 0, 3.0, 0.1) is None
+
+
+def test_a_malformed_rule_index_raises_type_error():
+    """`further` must be a tuple (per rule) of tuples of sets: candidate_rules read anything
+    else as a tuple (PyTuple_GET_SIZE on None, a frozenset, a list): a crash."""
+    for further in ["(None,)", "(frozenset({'abc'}),)", "([['abc']],)", "((['abc'],),)"]:
+        code = (
+            f"index = (1, (0,), {{}}, (0,), {{}}, {further})\n"
+            "for call in (lambda: s.candidate_rules(['abc'], 'abc', index),"
+            " lambda: s.rule_table(index)):\n"
+            "    try:\n"
+            "        call()\n"
+            "    except TypeError:\n"
+            "        print('TypeError')\n"
+        )
+        assert _run_isolated(code) == "TypeError\nTypeError", further
+
+
+_RULES = "({'good': 1.9, 'bad': -2.5}, {'very': 0.293}, frozenset({'not'}), -0.74, 0.733, IDIOMS)"
+
+
+def test_score_words_with_words_that_are_not_str_raises_type_error():
+    """Only lowered[i] was checked to be a str: words[i] (is_upper) and the words before it
+    (is_word, negated) were read as str objects whatever they were: a crash."""
+    for words, lowered in [
+        ("[1, 'good']", "['x', 'good']"),
+        ("['x', 'good']", "[1.5, 'good']"),
+        ("['x', 'y', 'z', 'good']", "[None, 'y', 'z', 'good']"),
+    ]:
+        code = (
+            f"words, lowered = {words}, {lowered}\n"
+            "try:\n"
+            f"    s.score_words(words, lowered, [1], [0, 0], True, False, {_RULES.replace('IDIOMS', 'None')})\n"
+            "except TypeError:\n"
+            "    print('TypeError')\n"
+        )
+        assert _run_isolated(code) == "TypeError", (words, lowered)
+
+
+def test_an_idiom_check_that_empties_the_words_cannot_crash_score_words():
+    """idiom_check(valence, lowered, i) is Python code given the list itself: the C code went
+    on reading the list (and writing `sentiments`) at positions that no longer exist."""
+    code = (
+        "lowered = ['a', 'b', 'not', 'good', 'x']\n"
+        "sentiments = [0] * 5\n"
+        "def idioms(valence, words, i):\n"
+        "    words.clear(); sentiments.clear()\n"
+        "    return valence\n"
+        "try:\n"
+        "    s.score_words(list(lowered), lowered, [3], sentiments, False, True,"
+        f" {_RULES.replace('IDIOMS', 'idioms')})\n"
+        "    print('returned', sentiments)\n"
+        "except (IndexError, RuntimeError) as error:\n"
+        "    print(type(error).__name__)\n"
+    )
+    assert _run_isolated(code) in {"IndexError", "RuntimeError", "returned []"}
+
+
+def test_a_make_row_that_empties_the_tokens_cannot_crash_sum_rows():
+    """make_row is Python code: sum_rows went on reading `toks` (and the token it held only
+    borrowed) at positions that no longer existed after make_row emptied the list."""
+    code = (
+        "toks = ['w%d' % i for i in range(50)]\n"
+        "def make_row(tok):\n"
+        "    toks.clear()\n"
+        "    return (1j, 1, 0.0, {})\n"
+        "try:\n"
+        "    s.sum_rows(toks, {}, make_row, {}, 1000)\n"
+        "except RuntimeError as error:\n"
+        "    print(error)\n"
+    )
+    assert _run_isolated(code) == "sum_rows: toks changed size"
+
+
+def test_tokens_whose_hash_empties_the_list_cannot_crash_word_groups():
+    code = (
+        "class Token(str):\n"
+        "    def __hash__(self):\n"
+        "        tokens.clear()\n"
+        "        return str.__hash__(self)\n"
+        "tokens = [Token('w%d' % i) for i in range(50)]\n"
+        "try:\n"
+        "    s.word_groups(tokens, {}, {}, {}, (), 1000)\n"
+        "except RuntimeError as error:\n"
+        "    print(error)\n"
+    )
+    assert _run_isolated(code) == "word_groups: tokens changed size"
