@@ -28,16 +28,17 @@ def _shorten(match: re.Match[str]) -> str:
     return "0" if repeated is None else repeated * 3
 
 
-def _split_tokens(shortened_input: str) -> list[str]:
-    """Pure-Python twin of `_speedups.split_tokens`: shorten digits and repeats, then split."""
-    return _TOKEN.findall(_DIGITS_OR_REPEATS.sub(_shorten, shortened_input))
+def _split_tokens(masked: str) -> list[str]:
+    """normalise's last step and the split, for a lower-cased, masked text (_lower_and_mask):
+    digit runs and repeats shortened, then words and symbols.  Pure-Python twin of
+    `_speedups.split_tokens`."""
+    return _TOKEN.findall(_DIGITS_OR_REPEATS.sub(_shorten, masked))
 
 
 try:  # the compiled twin (setup.py builds it; optional): same tokens, several times faster
-    from care_monitor.sentiment._speedups import split_tokens as _split_tokens_compiled
+    from care_monitor.sentiment._speedups import split_tokens
 except ImportError:  # pragma: no cover - an install without a C compiler
-    _split_tokens_compiled = None
-split_tokens = _split_tokens_compiled or _split_tokens
+    split_tokens = _split_tokens
 
 
 def _lower_and_mask(text: str) -> str:
