@@ -9,7 +9,9 @@ changes how they are computed:
 - emoji are replaced by one regular-expression pass (nothing at all when there is none);
 - the text's words are lower-cased once;
 - only lexicon words are visited (the others score 0, as in VADER);
-- `compound()` returns the compound score alone, without the pos/neu/neg shares.
+- `compound()` returns the compound score alone, without the pos/neu/neg shares;
+- the word split and the per-word rules run compiled (`_speedups.vader_words`, `score_words`)
+  when the extension is built; `_vader_words` and `_score_words` here are their twins.
 
 tests/sentiment/test_vader_fast.py compares it with the original on many varied texts.
 
