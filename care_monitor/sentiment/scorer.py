@@ -269,9 +269,15 @@ def _leaning(
         return ()
     sign = 1.0 if score > 0 else -1.0
     picked: list[str] = [f"rating {rating}/5"] if sign * rating_valence > 0 else []
+    shown_words: set[str] = set()  # words of the phrases picked so far
     for _, reason in sorted((r for r in reasons if sign * r[0] > 0), key=lambda r: -abs(r[0])):
-        if reason not in picked:
-            picked.append(reason)
-    return tuple(picked[:MAX_REASONS])
+        words = reason.split()
+        if reason in picked or (len(words) == 1 and reason in shown_words):
+            continue  # "lost" says nothing "lost my luggage" has not said
+        picked.append(reason)
+        shown_words.update(words)
+        if len(picked) == MAX_REASONS:
+            break
+    return tuple(picked)
 
 

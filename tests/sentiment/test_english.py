@@ -137,3 +137,9 @@ def test_but_weighs_what_follows(scorer):
 )
 def test_care_layer_v3_phrases(scorer, text, expected):
     assert scorer.score(text).label == expected
+
+
+def test_a_reason_inside_a_stronger_phrase_is_not_repeated(scorer):
+    result = scorer.score("@airline you lost my luggage again")
+    assert "lost my luggage" in result.reasons
+    assert "lost" not in result.reasons  # VADER's "lost": the phrase already says it
