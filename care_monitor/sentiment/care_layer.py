@@ -16,7 +16,10 @@ the first one weigh half, after it 1.5 times), `information_questions: true` (a 
 matching inside a question about a condition does not count: questions.py) and `emoji: vader`
 (every single-character emoji of VADER's emoji lexicon, with the valence VADER gives its English
 description, as a lexicon word: for the languages scored by a trained model, where VADER does not
-run; words the file lists itself keep the file's group).
+run; words the file lists itself keep the file's group), `spelling_variants: ro` (every word,
+stem and pattern also in the spellings Romanian posts use for it: the comma-below letters ș ț
+written with a cedilla, ş ţ, and without any diacritics, "dezamăgit" -> "dezamagit"; a word the
+file lists itself keeps its own group).
 """
 
 from __future__ import annotations
@@ -65,6 +68,24 @@ _UNSEEN = object()  # not in the token cache yet
 # longer sets off "deliver"; a shorter one by itself)
 _FIRST_THREE = operator.itemgetter(slice(0, 3))
 _FIRST_FOUR = operator.itemgetter(slice(0, 4))
+
+
+# Romanian: ș ț (comma below, the standard letters) are often typed with a cedilla (ş ţ, older
+# keyboards and fonts), and many posts drop every diacritic
+_RO_COMMA = str.maketrans("şţŞŢ", "șțȘȚ")
+_RO_CEDILLA = str.maketrans("șțȘȚ", "şţŞŢ")
+_RO_PLAIN = str.maketrans("ăâîșțşţĂÂÎȘȚŞŢ", "aaiststAAISTST")
+
+
+def romanian_spellings(text: str) -> tuple[str, ...]:
+    """`text` as written, with comma-below ș ț, with cedilla ş ţ, and without diacritics."""
+    comma = text.translate(_RO_COMMA)
+    return tuple(dict.fromkeys(
+        (text, comma, comma.translate(_RO_CEDILLA), comma.translate(_RO_PLAIN))
+    ))
+
+
+SPELLING_VARIANTS = {"ro": romanian_spellings}
 
 
 @dataclass(frozen=True)
@@ -503,6 +524,12 @@ def _compile(path: Path) -> CareLayer:
     rules = []
     words: dict[str, WordGroup] = {}
     stems: dict[str, WordGroup] = {}
+    spelling = data.get("spelling_variants")
+    if spelling is not None and spelling not in SPELLING_VARIANTS:
+        raise ValueError(f"{path}: spelling_variants: {spelling!r} (known: {sorted(SPELLING_VARIANTS)})")
+    spellings = SPELLING_VARIANTS[spelling] if spelling else lambda text: (text,)
+    # (target, key, group) of each word's other spellings: added once every listed word is in
+    variants: list[tuple[dict[str, WordGroup], str, WordGroup]] = []
     for index, group in enumerate(data.get("groups") or []):
         try:
             valence = float(group["valence"])
@@ -525,12 +552,17 @@ def _compile(path: Path) -> CareLayer:
                 if key in target and target[key] != word_group:
                     raise ValueError(f"word {word!r} is in two groups")
                 target[key] = word_group
+                variants += [(target, other, word_group) for other in spellings(key)[1:]]
             for source in group.get("patterns") or ():
                 re.compile(source)  # a clear error for the whole pattern first
                 if _UPPER_OUTSIDE_ESCAPES.search(source):
                     raise ValueError(f"pattern {source!r}: write patterns in lower case "
                                      "(they are matched against lower-cased text)")
-                for alternative in _split_top(source):  # one rule each: finer candidate choice
+                alternatives = dict.fromkeys(  # one rule each: finer candidate choice
+                    spelled for alternative in _split_top(source)
+                    for spelled in spellings(alternative)
+                )
+                for alternative in alternatives:
                     pattern = re.compile(rf"(?:{alternative})(?!\w)")
                     rules.append(
                         Rule(group["name"], valence, pattern, triggers_of(alternative),
@@ -539,6 +571,8 @@ def _compile(path: Path) -> CareLayer:
                     )
         except (KeyError, TypeError, ValueError, re.error) as error:
             raise ValueError(f"{path}: groups[{index}]: {error}") from None
+    for target, key, word_group in variants:
+        target.setdefault(key, word_group)  # a listed word (or an earlier group's) keeps its own
     emoji = data.get("emoji")
     if emoji not in (None, "vader"):
         raise ValueError(f"{path}: emoji: {emoji!r} (only 'vader' is known)")
