@@ -19,7 +19,8 @@ description, as a lexicon word: for the languages scored by a trained model, whe
 run; words the file lists itself keep the file's group), `spelling_variants: ro` (every word,
 stem and pattern also in the spellings Romanian posts use for it: the comma-below letters ș ț
 written with a cedilla, ş ţ, and without any diacritics, "dezamăgit" -> "dezamagit"; a word the
-file lists itself keeps its own group).
+file lists itself keeps its own group) and `negation_words` (the language's negators beside the
+shared ones, for words and patterns alike: Romanian "niciun", "fără", the "n" of "n-a").
 """
 
 from __future__ import annotations
@@ -131,8 +132,16 @@ class CareLayer:
         stems: dict[str, WordGroup] | None = None,
         contrast_words: frozenset[str] = frozenset(),
         information_questions: bool = False,
+        negation_words: frozenset[str] = frozenset(),
     ) -> None:
         self.rules = rules
+        # the shared negators plus this language's own ("niciun", "fără"...)
+        self._negation_words = negation_words
+        self._negators = _NEGATORS | negation_words
+        self._negation_before = (
+            re.compile(r"(?<!\w)(%s)\W+(\w+\W+)?$" % "|".join(map(re.escape, sorted(negation_words))))
+            if negation_words else None
+        )
         # "but", "ma", "aber"...: the first one splits the text like VADER's "but" rule
         self._contrast_words = contrast_words
         self._contrast = (
@@ -177,7 +186,9 @@ class CareLayer:
             groups = self._word_groups(tokens)  # Python only visits lexicon words
             contrast_at = self._contrast_token(tokens)
             for position in itertools.compress(range(len(tokens)), groups):
-                match = _word_match(groups[position], tokens[position], tokens, position)
+                match = _word_match(
+                    groups[position], tokens[position], tokens, position, self._negators
+                )
                 if match is not None:
                     if contrast_at is not None and position != contrast_at:
                         weight = BEFORE_CONTRAST if position < contrast_at else AFTER_CONTRAST
@@ -208,9 +219,7 @@ class CareLayer:
                 spans.append((start, end))
                 reason = match.group(0).strip().lower()
                 valence = rule.valence
-                if rule.unless_negated and _NEGATION_BEFORE.search(
-                    text, max(0, start - _NEGATION_WINDOW), start
-                ):
+                if rule.unless_negated and self._negated_before(text, start):
                     if valence < 0:  # "not delayed" is no complaint
                         continue
                     valence, reason = -0.74 * valence, f"not {reason}"  # VADER's negation factor
@@ -225,6 +234,15 @@ class CareLayer:
                     reason = rule.group
                 matches.append((valence, reason))
         return CareEvidence(tuple(matches)) if matches else _NO_EVIDENCE
+
+    def _negated_before(self, text: str, start: int) -> bool:
+        """A negation just before position `start` of the (lower-cased) text."""
+        window = max(0, start - _NEGATION_WINDOW)
+        if _NEGATION_BEFORE.search(text, window, start):
+            return True
+        return self._negation_before is not None and bool(
+            self._negation_before.search(text, window, start)
+        )
 
     def clear_cache(self) -> None:
         self._token_cache.clear()
@@ -396,14 +414,15 @@ def _opening(pattern: str, close_at: int) -> int:
 
 
 def _word_match(
-    group: WordGroup, token: str, tokens: list[str], position: int
+    group: WordGroup, token: str, tokens: list[str], position: int,
+    negators: frozenset[str] = _NEGATORS,
 ) -> tuple[float, str] | None:
     """(valence, reason) of a lexicon word; a negation among the tokens just before it acts:
     a negated praise word flips like in VADER, a negated blame word is dropped ("not bad")."""
     if group.unless_negated:
         before = tokens[max(0, position - 4):position]
         # "didn't" is tokenised as didn ' t: look at the joined shapes too
-        if any(t in _NEGATORS or t + "t" in _NEGATORS for t in before) or "n't" in "".join(before):
+        if any(t in negators or t + "t" in negators for t in before) or "n't" in "".join(before):
             if group.valence < 0:
                 return None
             return (-0.74 * group.valence, f"not {token}")
@@ -580,7 +599,12 @@ def _compile(path: Path) -> CareLayer:
         for char, valence in vader_emoji_valences().items():
             words.setdefault(char, WordGroup("emoji", valence, False))
     contrast = frozenset(str(word).lower() for word in data.get("contrast_words") or ())
-    return CareLayer(rules, words, stems, contrast, bool(data.get("information_questions")))
+    negation = frozenset(
+        spelled for word in data.get("negation_words") or ()
+        for spelled in spellings(_word(word).strip().lower())
+    )
+    return CareLayer(rules, words, stems, contrast, bool(data.get("information_questions")),
+                     negation)
 
 
 def _word(value: object) -> str:

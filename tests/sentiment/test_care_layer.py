@@ -169,3 +169,27 @@ def test_unknown_spelling_variants_are_an_error(tmp_path):
     path.write_text("version: 1\nlanguage: xx\nspelling_variants: xx\ngroups: []\n", encoding="utf-8")
     with pytest.raises(ValueError, match="spelling_variants"):
         _compile(path)
+
+
+def test_a_file_adds_its_own_negators(tmp_path):
+    """`negation_words`: this language's negators beside the shared ones, for words and patterns."""
+    body = (
+        "groups:\n"
+        "  - name: bad\n    valence: -1.0\n    unless_negated: true\n    words: [problem*]\n"
+        "  - name: good\n    valence: 2.0\n    unless_negated: true\n    words: [bun]\n"
+        "    patterns: ['recomand cu încredere']\n"
+    )
+    path = tmp_path / "xx.yaml"
+    path.write_text("version: 1\nlanguage: xx\nspelling_variants: ro\n"
+                    "negation_words: [nicio, fără, n]\n" + body, encoding="utf-8")
+    layer = _compile(path)
+    assert layer.evaluate("nicio problemă").matches == ()
+    assert layer.evaluate("fara probleme").matches == ()  # the negators' spellings too
+    assert layer.evaluate("n-a fost bun").matches == ((-1.48, "not bun"),)
+    assert layer.evaluate("n-o recomand cu încredere").matches == (
+        (-1.48, "not recomand cu încredere"),
+    )
+    assert layer.evaluate("o problemă").matches == ((-1.0, "problemă"),)
+    plain = tmp_path / "yy.yaml"
+    plain.write_text("version: 1\nlanguage: xx\n" + body, encoding="utf-8")
+    assert _compile(plain).evaluate("nicio problemă").matches == ((-1.0, "problemă"),)
