@@ -137,9 +137,9 @@ class CareLayer:
         self.rules = rules
         # the shared negators plus this language's own ("niciun", "fără"...)
         self._negation_words = negation_words
-        self._negators = _NEGATORS | negation_words
         self._negation_before = (
-            re.compile(r"(?<!\w)(%s)\W+(\w+\W+)?$" % "|".join(map(re.escape, sorted(negation_words))))
+            re.compile(r"(?<!\w)(%s)[^\w,.;:!?]+(\w+[^\w,.;:!?]+)?$"
+                       % "|".join(map(re.escape, sorted(negation_words))))
             if negation_words else None
         )
         # "but", "ma", "aber"...: the first one splits the text like VADER's "but" rule
@@ -187,7 +187,7 @@ class CareLayer:
             contrast_at = self._contrast_token(tokens)
             for position in itertools.compress(range(len(tokens)), groups):
                 match = _word_match(
-                    groups[position], tokens[position], tokens, position, self._negators
+                    groups[position], tokens[position], tokens, position, self._negation_words
                 )
                 if match is not None:
                     if contrast_at is not None and position != contrast_at:
@@ -415,18 +415,37 @@ def _opening(pattern: str, close_at: int) -> int:
 
 def _word_match(
     group: WordGroup, token: str, tokens: list[str], position: int,
-    negators: frozenset[str] = _NEGATORS,
+    own_negators: frozenset[str] = frozenset(),
 ) -> tuple[float, str] | None:
     """(valence, reason) of a lexicon word; a negation among the tokens just before it acts:
-    a negated praise word flips like in VADER, a negated blame word is dropped ("not bad")."""
+    a negated praise word flips like in VADER, a negated blame word is dropped ("not bad").
+    A file's own negators (`own_negators`) act within the word's clause only: "nicio problemă,
+    sunt mulțumit" does not negate "mulțumit"."""
     if group.unless_negated:
         before = tokens[max(0, position - 4):position]
         # "didn't" is tokenised as didn ' t: look at the joined shapes too
-        if any(t in negators or t + "t" in negators for t in before) or "n't" in "".join(before):
+        if (
+            any(t in _NEGATORS or t + "t" in _NEGATORS for t in before)
+            or "n't" in "".join(before)
+            or (own_negators and _own_negation(before, own_negators))
+        ):
             if group.valence < 0:
                 return None
             return (-0.74 * group.valence, f"not {token}")
     return (group.valence, token)
+
+
+_CLAUSE_END = frozenset(",.;:!?")
+
+
+def _own_negation(before: list[str], negators: frozenset[str]) -> bool:
+    """One of `negators` among the tokens `before` a word, after the last punctuation mark."""
+    for token in reversed(before):
+        if token in _CLAUSE_END:
+            return False
+        if token in negators:
+            return True
+    return False
 
 
 def _split_at_top_level(pattern: str, separator: str) -> list[str]:

@@ -190,6 +190,8 @@ def test_a_file_adds_its_own_negators(tmp_path):
         (-1.48, "not recomand cu încredere"),
     )
     assert layer.evaluate("o problemă").matches == ((-1.0, "problemă"),)
+    # a file's own negators act within the clause: "no problem, it is good" negates nothing
+    assert layer.evaluate("nicio problemă, e bun").matches == ((2.0, "bun"),)
     plain = tmp_path / "yy.yaml"
     plain.write_text("version: 1\nlanguage: xx\n" + body, encoding="utf-8")
     assert _compile(plain).evaluate("nicio problemă").matches == ((-1.0, "problemă"),)
