@@ -32,6 +32,7 @@ GOLDEN = [
     ("Aspiratorul s-a stricat după o săptămână, calitate slabă, bani aruncați", "negative"),
     ("Raport calitate-preț foarte bun, bateria ține mult, sunt foarte mulțumit", "positive"),
     ("Cartea este minunată, am citit-o cu mare plăcere", "positive"),
+    ("Evitați acest magazin: taxe ascunse și produsul este diferit de cel din poze", "negative"),
 ]
 
 
