@@ -16,7 +16,11 @@ the first one weigh half, after it 1.5 times), `information_questions: true` (a 
 matching inside a question about a condition does not count: questions.py) and `emoji: vader`
 (every single-character emoji of VADER's emoji lexicon, with the valence VADER gives its English
 description, as a lexicon word: for the languages scored by a trained model, where VADER does not
-run; words the file lists itself keep the file's group).
+run; words the file lists itself keep the file's group), `spelling_variants: ro` (every word,
+stem and pattern also in the spellings Romanian posts use for it: the comma-below letters ș ț
+written with a cedilla, ş ţ, and without any diacritics, "dezamăgit" -> "dezamagit"; a word the
+file lists itself keeps its own group) and `negation_words` (the language's negators beside the
+shared ones, for words and patterns alike: Romanian "niciun", "fără", the "n" of "n-a").
 """
 
 from __future__ import annotations
@@ -67,6 +71,24 @@ _FIRST_THREE = operator.itemgetter(slice(0, 3))
 _FIRST_FOUR = operator.itemgetter(slice(0, 4))
 
 
+# Romanian: ș ț (comma below, the standard letters) are often typed with a cedilla (ş ţ, older
+# keyboards and fonts), and many posts drop every diacritic
+_RO_COMMA = str.maketrans("şţŞŢ", "șțȘȚ")
+_RO_CEDILLA = str.maketrans("șțȘȚ", "şţŞŢ")
+_RO_PLAIN = str.maketrans("ăâîșțşţĂÂÎȘȚŞŢ", "aaiststAAISTST")
+
+
+def romanian_spellings(text: str) -> tuple[str, ...]:
+    """`text` as written, with comma-below ș ț, with cedilla ş ţ, and without diacritics."""
+    comma = text.translate(_RO_COMMA)
+    return tuple(dict.fromkeys(
+        (text, comma, comma.translate(_RO_CEDILLA), comma.translate(_RO_PLAIN))
+    ))
+
+
+SPELLING_VARIANTS = {"ro": romanian_spellings}
+
+
 @dataclass(frozen=True)
 class Rule:
     group: str
@@ -110,8 +132,16 @@ class CareLayer:
         stems: dict[str, WordGroup] | None = None,
         contrast_words: frozenset[str] = frozenset(),
         information_questions: bool = False,
+        negation_words: frozenset[str] = frozenset(),
     ) -> None:
         self.rules = rules
+        # the shared negators plus this language's own ("niciun", "fără"...)
+        self._negation_words = negation_words
+        self._negation_before = (
+            re.compile(r"(?<!\w)(%s)[^\w,.;:!?]+(\w+[^\w,.;:!?]+)?$"
+                       % "|".join(map(re.escape, sorted(negation_words))))
+            if negation_words else None
+        )
         # "but", "ma", "aber"...: the first one splits the text like VADER's "but" rule
         self._contrast_words = contrast_words
         self._contrast = (
@@ -156,7 +186,9 @@ class CareLayer:
             groups = self._word_groups(tokens)  # Python only visits lexicon words
             contrast_at = self._contrast_token(tokens)
             for position in itertools.compress(range(len(tokens)), groups):
-                match = _word_match(groups[position], tokens[position], tokens, position)
+                match = _word_match(
+                    groups[position], tokens[position], tokens, position, self._negation_words
+                )
                 if match is not None:
                     if contrast_at is not None and position != contrast_at:
                         weight = BEFORE_CONTRAST if position < contrast_at else AFTER_CONTRAST
@@ -187,9 +219,7 @@ class CareLayer:
                 spans.append((start, end))
                 reason = match.group(0).strip().lower()
                 valence = rule.valence
-                if rule.unless_negated and _NEGATION_BEFORE.search(
-                    text, max(0, start - _NEGATION_WINDOW), start
-                ):
+                if rule.unless_negated and self._negated_before(text, start):
                     if valence < 0:  # "not delayed" is no complaint
                         continue
                     valence, reason = -0.74 * valence, f"not {reason}"  # VADER's negation factor
@@ -204,6 +234,15 @@ class CareLayer:
                     reason = rule.group
                 matches.append((valence, reason))
         return CareEvidence(tuple(matches)) if matches else _NO_EVIDENCE
+
+    def _negated_before(self, text: str, start: int) -> bool:
+        """A negation just before position `start` of the (lower-cased) text."""
+        window = max(0, start - _NEGATION_WINDOW)
+        if _NEGATION_BEFORE.search(text, window, start):
+            return True
+        return self._negation_before is not None and bool(
+            self._negation_before.search(text, window, start)
+        )
 
     def clear_cache(self) -> None:
         self._token_cache.clear()
@@ -375,18 +414,38 @@ def _opening(pattern: str, close_at: int) -> int:
 
 
 def _word_match(
-    group: WordGroup, token: str, tokens: list[str], position: int
+    group: WordGroup, token: str, tokens: list[str], position: int,
+    own_negators: frozenset[str] = frozenset(),
 ) -> tuple[float, str] | None:
     """(valence, reason) of a lexicon word; a negation among the tokens just before it acts:
-    a negated praise word flips like in VADER, a negated blame word is dropped ("not bad")."""
+    a negated praise word flips like in VADER, a negated blame word is dropped ("not bad").
+    A file's own negators (`own_negators`) act within the word's clause only: "nicio problemă,
+    sunt mulțumit" does not negate "mulțumit"."""
     if group.unless_negated:
         before = tokens[max(0, position - 4):position]
         # "didn't" is tokenised as didn ' t: look at the joined shapes too
-        if any(t in _NEGATORS or t + "t" in _NEGATORS for t in before) or "n't" in "".join(before):
+        if (
+            any(t in _NEGATORS or t + "t" in _NEGATORS for t in before)
+            or "n't" in "".join(before)
+            or (own_negators and _own_negation(before, own_negators))
+        ):
             if group.valence < 0:
                 return None
             return (-0.74 * group.valence, f"not {token}")
     return (group.valence, token)
+
+
+_CLAUSE_END = frozenset(",.;:!?")
+
+
+def _own_negation(before: list[str], negators: frozenset[str]) -> bool:
+    """One of `negators` among the tokens `before` a word, after the last punctuation mark."""
+    for token in reversed(before):
+        if token in _CLAUSE_END:
+            return False
+        if token in negators:
+            return True
+    return False
 
 
 def _split_at_top_level(pattern: str, separator: str) -> list[str]:
@@ -503,6 +562,12 @@ def _compile(path: Path) -> CareLayer:
     rules = []
     words: dict[str, WordGroup] = {}
     stems: dict[str, WordGroup] = {}
+    spelling = data.get("spelling_variants")
+    if spelling is not None and spelling not in SPELLING_VARIANTS:
+        raise ValueError(f"{path}: spelling_variants: {spelling!r} (known: {sorted(SPELLING_VARIANTS)})")
+    spellings = SPELLING_VARIANTS[spelling] if spelling else lambda text: (text,)
+    # (target, key, group) of each word's other spellings: added once every listed word is in
+    variants: list[tuple[dict[str, WordGroup], str, WordGroup]] = []
     for index, group in enumerate(data.get("groups") or []):
         try:
             valence = float(group["valence"])
@@ -525,12 +590,17 @@ def _compile(path: Path) -> CareLayer:
                 if key in target and target[key] != word_group:
                     raise ValueError(f"word {word!r} is in two groups")
                 target[key] = word_group
+                variants += [(target, other, word_group) for other in spellings(key)[1:]]
             for source in group.get("patterns") or ():
                 re.compile(source)  # a clear error for the whole pattern first
                 if _UPPER_OUTSIDE_ESCAPES.search(source):
                     raise ValueError(f"pattern {source!r}: write patterns in lower case "
                                      "(they are matched against lower-cased text)")
-                for alternative in _split_top(source):  # one rule each: finer candidate choice
+                alternatives = dict.fromkeys(  # one rule each: finer candidate choice
+                    spelled for alternative in _split_top(source)
+                    for spelled in spellings(alternative)
+                )
+                for alternative in alternatives:
                     pattern = re.compile(rf"(?:{alternative})(?!\w)")
                     rules.append(
                         Rule(group["name"], valence, pattern, triggers_of(alternative),
@@ -539,6 +609,8 @@ def _compile(path: Path) -> CareLayer:
                     )
         except (KeyError, TypeError, ValueError, re.error) as error:
             raise ValueError(f"{path}: groups[{index}]: {error}") from None
+    for target, key, word_group in variants:
+        target.setdefault(key, word_group)  # a listed word (or an earlier group's) keeps its own
     emoji = data.get("emoji")
     if emoji not in (None, "vader"):
         raise ValueError(f"{path}: emoji: {emoji!r} (only 'vader' is known)")
@@ -546,7 +618,12 @@ def _compile(path: Path) -> CareLayer:
         for char, valence in vader_emoji_valences().items():
             words.setdefault(char, WordGroup("emoji", valence, False))
     contrast = frozenset(str(word).lower() for word in data.get("contrast_words") or ())
-    return CareLayer(rules, words, stems, contrast, bool(data.get("information_questions")))
+    negation = frozenset(
+        spelled for word in data.get("negation_words") or ()
+        for spelled in spellings(_word(word).strip().lower())
+    )
+    return CareLayer(rules, words, stems, contrast, bool(data.get("information_questions")),
+                     negation)
 
 
 def _word(value: object) -> str:

@@ -142,3 +142,56 @@ def test_emoji_valence_from_vader_for_model_languages():
         assert matches == ((valences["😢"], "😢"),), language
     for language in ("ro", "vi", "en"):  # ro, vi: CV did not gain; en: VADER reads emoji itself
         assert not load_care_layer(language).evaluate("azi 😢").matches, language
+
+
+def test_romanian_spelling_variants(tmp_path):
+    """`spelling_variants: ro`: words, stems and patterns also match with cedilla letters and
+    without diacritics; a word the file lists itself keeps its own group."""
+    path = tmp_path / "xx.yaml"
+    path.write_text(
+        "version: 1\nlanguage: xx\nspelling_variants: ro\ngroups:\n"
+        "  - name: bad\n    valence: -2.0\n    words: [dezamăgi*, urât, țeapă]\n"
+        "    patterns: ['bătaie de joc']\n"
+        "  - name: other word\n    valence: 0.0\n    words: [urat]\n",
+        encoding="utf-8",
+    )
+    layer = _compile(path)
+    for text in ("dezamăgită", "dezamagita", "o ţeapă", "o teapa", "o țeapă"):
+        assert [v for v, _ in layer.evaluate(text).matches] == [-2.0], text
+    for text in ("bătaie de joc", "bataie de joc"):
+        assert layer.evaluate(text).matches == ((-2.0, text),)
+    assert layer.evaluate("urât").matches == ((-2.0, "urât"),)
+    assert layer.evaluate("i-am urat noroc").matches == ((0.0, "urat"),)  # "wished", listed itself
+
+
+def test_unknown_spelling_variants_are_an_error(tmp_path):
+    path = tmp_path / "xx.yaml"
+    path.write_text("version: 1\nlanguage: xx\nspelling_variants: xx\ngroups: []\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="spelling_variants"):
+        _compile(path)
+
+
+def test_a_file_adds_its_own_negators(tmp_path):
+    """`negation_words`: this language's negators beside the shared ones, for words and patterns."""
+    body = (
+        "groups:\n"
+        "  - name: bad\n    valence: -1.0\n    unless_negated: true\n    words: [problem*]\n"
+        "  - name: good\n    valence: 2.0\n    unless_negated: true\n    words: [bun]\n"
+        "    patterns: ['recomand cu încredere']\n"
+    )
+    path = tmp_path / "xx.yaml"
+    path.write_text("version: 1\nlanguage: xx\nspelling_variants: ro\n"
+                    "negation_words: [nicio, fără, n]\n" + body, encoding="utf-8")
+    layer = _compile(path)
+    assert layer.evaluate("nicio problemă").matches == ()
+    assert layer.evaluate("fara probleme").matches == ()  # the negators' spellings too
+    assert layer.evaluate("n-a fost bun").matches == ((-1.48, "not bun"),)
+    assert layer.evaluate("n-o recomand cu încredere").matches == (
+        (-1.48, "not recomand cu încredere"),
+    )
+    assert layer.evaluate("o problemă").matches == ((-1.0, "problemă"),)
+    # a file's own negators act within the clause: "no problem, it is good" negates nothing
+    assert layer.evaluate("nicio problemă, e bun").matches == ((2.0, "bun"),)
+    plain = tmp_path / "yy.yaml"
+    plain.write_text("version: 1\nlanguage: xx\n" + body, encoding="utf-8")
+    assert _compile(plain).evaluate("nicio problemă").matches == ((-1.0, "problemă"),)
