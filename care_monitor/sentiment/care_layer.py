@@ -11,6 +11,13 @@ three or four letters): most posts match no rule, and a look-up per token is far
 dozens of regular-expression scans.  Words are plain dictionary look-ups on the tokens.  Every
 match adds its group's valence (VADER units); the matched text becomes a reason.
 
+A file may declare `negators`: regular expressions for its language's negation words (the
+Vietnamese "không", "chẳng", "ko"...), searched like the shared ones before a match of an
+`unless_negated` pattern, but only across spaces (a negator, at most one word, then the match:
+"không được tốt"; not across punctuation, so the question "tốt không? đẹp" negates nothing).
+A pattern may start with look-behinds ("(?<!giải )thích": not "giải thích", to explain); its
+trigger words are those after them.
+
 A file may also declare `contrast_words` (VADER's "but" rule for this evidence: matches before
 the first one weigh half, after it 1.5 times), `information_questions: true` (a complaint rule
 matching inside a question about a condition does not count: questions.py) and `emoji: vader`
@@ -40,13 +47,14 @@ CARE_DIR = Path(__file__).resolve().parent / "care"
 # delayed"), a negated praise word flips like in VADER ("not good")
 _NEGATION_BEFORE = re.compile(
     r"\b(not|never|no|wasn'?t|isn'?t|aren'?t|weren'?t|didn'?t|hasn'?t|haven'?t|without|"
-    r"nicht|kein|nie|pas|non|não|nao|nu|không|chưa|sin)\W+(\w+\W+)?$",
+    r"nicht|kein|nie|pas|non|não|nao|nu|sin)\W+(\w+\W+)?$",
     re.IGNORECASE,
 )
 _NEGATORS = frozenset(
     "not never no wasnt isnt arent werent didnt hasnt havent without nicht kein keine nie pas "
     "non não nao nu không chưa sin".split()
 )
+# Vietnamese "không" and "chưa" (and the other Vietnamese negators) are declared in care/vi.yaml
 _NEGATION_WINDOW = 40  # characters before a pattern match searched for a negation
 _NON_WORD = re.compile(r"[^\w'-]+")
 _WORD_CHAR = re.compile(r"\w")
@@ -110,8 +118,14 @@ class CareLayer:
         stems: dict[str, WordGroup] | None = None,
         contrast_words: frozenset[str] = frozenset(),
         information_questions: bool = False,
+        negators: tuple[str, ...] = (),
     ) -> None:
         self.rules = rules
+        # the file's own negators (regular expressions), for its unless_negated patterns
+        self._negators = negators
+        self._negation = (
+            re.compile(r"(?<!\w)(?:%s)\s+(?:\w+\s+)?$" % "|".join(negators)) if negators else None
+        )
         # "but", "ma", "aber"...: the first one splits the text like VADER's "but" rule
         self._contrast_words = contrast_words
         self._contrast = (
@@ -187,9 +201,7 @@ class CareLayer:
                 spans.append((start, end))
                 reason = match.group(0).strip().lower()
                 valence = rule.valence
-                if rule.unless_negated and _NEGATION_BEFORE.search(
-                    text, max(0, start - _NEGATION_WINDOW), start
-                ):
+                if rule.unless_negated and self._negated_before(text, start):
                     if valence < 0:  # "not delayed" is no complaint
                         continue
                     valence, reason = -0.74 * valence, f"not {reason}"  # VADER's negation factor
@@ -204,6 +216,13 @@ class CareLayer:
                     reason = rule.group
                 matches.append((valence, reason))
         return CareEvidence(tuple(matches)) if matches else _NO_EVIDENCE
+
+    def _negated_before(self, text: str, start: int) -> bool:
+        """A negation just before `start`: a shared one, or one of the file's own."""
+        window = max(0, start - _NEGATION_WINDOW)
+        if _NEGATION_BEFORE.search(text, window, start):
+            return True
+        return self._negation is not None and self._negation.search(text, window, start) is not None
 
     def clear_cache(self) -> None:
         self._token_cache.clear()
@@ -426,10 +445,14 @@ def _closing(pattern: str, open_at: int) -> int:
     return -1
 
 
+_LEADING_LOOKBEHINDS = re.compile(r"^(?:\(\?<[!=][^()]*\))+")
+
+
 def triggers_of(pattern: str) -> tuple[str, ...] | None:
     """Literal words one of which must occur for `pattern` to match; None when unknown."""
     found: list[str] = []
     for alternative in _split_top(pattern):
+        alternative = _LEADING_LOOKBEHINDS.sub("", alternative)  # "(?<!giải )thích": "thích"
         if alternative.startswith("^"):
             alternative = alternative[1:]  # anchored at the text's start: the rest must still match
         if alternative.startswith("(") and not alternative.startswith("(?"):
@@ -546,7 +569,14 @@ def _compile(path: Path) -> CareLayer:
         for char, valence in vader_emoji_valences().items():
             words.setdefault(char, WordGroup("emoji", valence, False))
     contrast = frozenset(str(word).lower() for word in data.get("contrast_words") or ())
-    return CareLayer(rules, words, stems, contrast, bool(data.get("information_questions")))
+    negators = tuple(str(negator) for negator in data.get("negators") or ())
+    for negator in negators:
+        try:
+            re.compile(negator)
+        except re.error as error:
+            raise ValueError(f"{path}: negators: {negator!r}: {error}") from None
+    return CareLayer(rules, words, stems, contrast, bool(data.get("information_questions")),
+                     negators)
 
 
 def _word(value: object) -> str:

@@ -113,6 +113,7 @@ def test_candidate_choice_never_changes_what_matches(language):
             for rule in layer.rules
         ],
         layer._words, layer._stems, layer._contrast_words, layer._information_questions,
+        layer._negators,
     )
     texts = [
         line.split("\t", 1)[-1]
