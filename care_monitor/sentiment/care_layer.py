@@ -13,8 +13,8 @@ match adds its group's valence (VADER units); the matched text becomes a reason.
 
 A file may declare `negators`: regular expressions for its language's negation words (the
 Vietnamese "không", "chẳng", "ko"...), searched like the shared ones before a match of an
-`unless_negated` pattern, but only across spaces (a negator, at most one word, then the match:
-"không được tốt"; not across punctuation, so the question "tốt không? đẹp" negates nothing).
+`unless_negated` pattern, but only across spaces (a negator, at most two words, then the match:
+"không được tốt", "không thật sự tốt": Vietnamese words are syllables; not across punctuation, so the question "tốt không? đẹp" negates nothing).
 A pattern may start with look-behinds ("(?<!giải )thích": not "giải thích", to explain); its
 trigger words are those after them.
 
@@ -54,7 +54,13 @@ _NEGATORS = frozenset(
     "not never no wasnt isnt arent werent didnt hasnt havent without nicht kein keine nie pas "
     "non não nao nu không chưa sin".split()
 )
-# Vietnamese "không" and "chưa" (and the other Vietnamese negators) are declared in care/vi.yaml
+# Vietnamese "không" and "chưa" (and the other Vietnamese negators) are declared in care/vi.yaml.
+# The tokens each of _NEGATION_BEFORE's words starts ("wasn't" is wasn ' t): a text holding none
+# of them (and no handle or link, which tokens mask) cannot match it, so it is not searched.
+_NEGATION_BEFORE_TOKENS = frozenset(
+    "not never no wasn wasnt isn isnt aren arent weren werent didn didnt hasn hasnt haven havent "
+    "without nicht kein nie pas non não nao nu sin".split()
+)
 _NEGATION_WINDOW = 40  # characters before a pattern match searched for a negation
 _NON_WORD = re.compile(r"[^\w'-]+")
 _WORD_CHAR = re.compile(r"\w")
@@ -124,8 +130,16 @@ class CareLayer:
         # the file's own negators (regular expressions), for its unless_negated patterns
         self._negators = negators
         self._negation = (
-            re.compile(r"(?<!\w)(?:%s)\s+(?:\w+\s+)?$" % "|".join(negators)) if negators else None
+            re.compile(r"(?<!\w)(?:%s)\s+(?:\w+\s+){0,2}$" % "|".join(negators)) if negators else None
         )
+        # the words the file's negators start with ("đâu có": "đâu"), for the same token check;
+        # None when one starts with no literal word (then the regex always runs)
+        firsts = [
+            re.match(r"\w*", _LEADING_LOOKBEHINDS.sub("", alternative)).group(0)
+            for negator in negators
+            for alternative in _split_top(negator)
+        ]
+        self._negator_tokens = frozenset(firsts) if all(firsts) else None
         # "but", "ma", "aber"...: the first one splits the text like VADER's "but" rule
         self._contrast_words = contrast_words
         self._contrast = (
@@ -188,6 +202,7 @@ class CareLayer:
         )
         taken: dict[str, list[tuple[int, int]]] = {}  # group -> spans already matched
         rules, searches = self.rules, self._searches
+        negatable: tuple[bool, bool] | None = None  # (shared, own) negators present: worked out once
         for number in candidates:  # in rule order
             first = searches[number](text)
             if first is None:
@@ -201,7 +216,13 @@ class CareLayer:
                 spans.append((start, end))
                 reason = match.group(0).strip().lower()
                 valence = rule.valence
-                if rule.unless_negated and self._negated_before(text, start):
+                if rule.unless_negated:
+                    if negatable is None:
+                        negatable = self._negators_present(text, tokens)
+                    negated = self._negated_before(text, start, negatable)
+                else:
+                    negated = False
+                if negated:
                     if valence < 0:  # "not delayed" is no complaint
                         continue
                     valence, reason = -0.74 * valence, f"not {reason}"  # VADER's negation factor
@@ -217,12 +238,22 @@ class CareLayer:
                 matches.append((valence, reason))
         return CareEvidence(tuple(matches)) if matches else _NO_EVIDENCE
 
-    def _negated_before(self, text: str, start: int) -> bool:
+    def _negators_present(self, text: str, tokens: list[str]) -> tuple[bool, bool]:
+        """Whether the text may hold a shared negator, and one of the file's own (a token check:
+        regexes over the window are far slower); a handle or link, which tokens mask, may."""
+        masked = "@" in text or "http" in text or "www." in text
+        shared = masked or not _NEGATION_BEFORE_TOKENS.isdisjoint(tokens)
+        own = self._negation is not None and (
+            masked or self._negator_tokens is None or not self._negator_tokens.isdisjoint(tokens)
+        )
+        return shared, own
+
+    def _negated_before(self, text: str, start: int, negatable: tuple[bool, bool]) -> bool:
         """A negation just before `start`: a shared one, or one of the file's own."""
         window = max(0, start - _NEGATION_WINDOW)
-        if _NEGATION_BEFORE.search(text, window, start):
+        if negatable[0] and _NEGATION_BEFORE.search(text, window, start):
             return True
-        return self._negation is not None and self._negation.search(text, window, start) is not None
+        return negatable[1] and self._negation.search(text, window, start) is not None
 
     def clear_cache(self) -> None:
         self._token_cache.clear()
@@ -553,7 +584,10 @@ def _compile(path: Path) -> CareLayer:
                 if _UPPER_OUTSIDE_ESCAPES.search(source):
                     raise ValueError(f"pattern {source!r}: write patterns in lower case "
                                      "(they are matched against lower-cased text)")
-                for alternative in _split_top(source):  # one rule each: finer candidate choice
+                alternatives = [
+                    choice for alternative in _split_top(source) for choice in _first_word_choices(alternative)
+                ]
+                for alternative in alternatives:  # one rule each: finer candidate choice
                     pattern = re.compile(rf"(?:{alternative})(?!\w)")
                     rules.append(
                         Rule(group["name"], valence, pattern, triggers_of(alternative),
@@ -577,6 +611,23 @@ def _compile(path: Path) -> CareLayer:
             raise ValueError(f"{path}: negators: {negator!r}: {error}") from None
     return CareLayer(rules, words, stems, contrast, bool(data.get("information_questions")),
                      negators)
+
+
+def _first_word_choices(alternative: str) -> list[str]:
+    """An alternative starting with a plain group of choices as one alternative per choice
+    ("(máy|điện thoại) nóng" -> "máy nóng", "điện thoại nóng"): each then starts with a literal,
+    which the regex engine finds by a fast scan (a leading group is tried at every position),
+    and is set off by its own first word only.  Same matches; one group's overlapping matches
+    still count once."""
+    if not alternative.startswith("(") or alternative.startswith("(?"):
+        return [alternative]
+    end = _closing(alternative, 0)
+    inner, rest = alternative[1:end], alternative[end + 1:]
+    choices = inner.split("|")
+    if (end < 0 or rest[:1] in ("?", "*", "+", "{") or any(c in inner for c in "()[]\\.^$")
+            or not all(choices)):
+        return [alternative]
+    return [choice + rest for choice in choices]
 
 
 def _word(value: object) -> str:
