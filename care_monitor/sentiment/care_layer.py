@@ -62,6 +62,8 @@ _NEGATION_BEFORE_TOKENS = frozenset(
     "without nicht kein nie pas non não nao nu sin".split()
 )
 _NEGATION_WINDOW = 40  # characters before a pattern match searched for a negation
+# a file's own negators: a negator and at most two words (Vietnamese syllables: 7 letters at most)
+_OWN_NEGATION_WINDOW = 32
 _NON_WORD = re.compile(r"[^\w'-]+")
 _WORD_CHAR = re.compile(r"\w")
 _DIGIT_RUN = re.compile(r"\d+")
@@ -250,10 +252,11 @@ class CareLayer:
 
     def _negated_before(self, text: str, start: int, negatable: tuple[bool, bool]) -> bool:
         """A negation just before `start`: a shared one, or one of the file's own."""
-        window = max(0, start - _NEGATION_WINDOW)
-        if negatable[0] and _NEGATION_BEFORE.search(text, window, start):
+        if negatable[0] and _NEGATION_BEFORE.search(text, max(0, start - _NEGATION_WINDOW), start):
             return True
-        return negatable[1] and self._negation.search(text, window, start) is not None
+        return negatable[1] and self._negation.search(
+            text, max(0, start - _OWN_NEGATION_WINDOW), start
+        ) is not None
 
     def clear_cache(self) -> None:
         self._token_cache.clear()
