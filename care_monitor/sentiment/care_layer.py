@@ -14,7 +14,8 @@ match adds its group's valence (VADER units); the matched text becomes a reason.
 A file may declare `negators`: regular expressions for its language's negation words (the
 Vietnamese "không", "chẳng", "ko"...), searched like the shared ones before a match of an
 `unless_negated` pattern, but only across spaces (a negator, at most two words, then the match:
-"không được tốt", "không thật sự tốt": Vietnamese words are syllables; not across punctuation, so the question "tốt không? đẹp" negates nothing).
+"không được tốt", "không thật sự tốt": Vietnamese words are syllables; not across
+punctuation, so the question "tốt không? đẹp" negates nothing).
 A pattern may start with look-behinds ("(?<!giải )thích": not "giải thích", to explain); its
 trigger words are those after them.
 
@@ -132,7 +133,8 @@ class CareLayer:
         # the file's own negators (regular expressions), for its unless_negated patterns
         self._negators = negators
         self._negation = (
-            re.compile(r"(?<!\w)(?:%s)\s+(?:\w+\s+){0,2}$" % "|".join(negators)) if negators else None
+            re.compile(r"(?<!\w)(?:%s)\s+(?:\w+\s+){0,2}$" % "|".join(negators))
+            if negators else None
         )
         # the words the file's negators start with ("đâu có": "đâu"), for the same token check;
         # None when one starts with no literal word (then the regex always runs)
@@ -204,7 +206,7 @@ class CareLayer:
         )
         taken: dict[str, list[tuple[int, int]]] = {}  # group -> spans already matched
         rules, searches = self.rules, self._searches
-        negatable: tuple[bool, bool] | None = None  # (shared, own) negators present: worked out once
+        negatable: tuple[bool, bool] | None = None  # (shared, own) negators present: once
         for number in candidates:  # in rule order
             first = searches[number](text)
             if first is None:
@@ -588,7 +590,9 @@ def _compile(path: Path) -> CareLayer:
                     raise ValueError(f"pattern {source!r}: write patterns in lower case "
                                      "(they are matched against lower-cased text)")
                 alternatives = [
-                    choice for alternative in _split_top(source) for choice in _first_word_choices(alternative)
+                    choice
+                    for alternative in _split_top(source)
+                    for choice in _first_word_choices(alternative)
                 ]
                 for alternative in alternatives:  # one rule each: finer candidate choice
                     pattern = re.compile(rf"(?:{alternative})(?!\w)")

@@ -66,6 +66,7 @@ def test_triggers_and_required_words_of_patterns():
     assert triggers_of("🙄|😡") == ("🙄", "😡")
     assert triggers_of(r"(\d+|two) times") == ("0", "two")  # tokens carry digits as 0
     assert triggers_of(r"^(@\w+ )+late|^hi there") == ("@", "hi there")  # anchored: what follows
+    assert triggers_of("(?<!giải )(?<!chú )thích") == ("thích",)  # look-behinds first: the word
     assert required_words("(was|is) supposed to") == (frozenset({"supp"}), frozenset({"to"}))
     assert required_words("(app|site) (is |was )?(down|crashing)") == (frozenset({"down", "cras"}),)
     # what may end a segment after its words still leaves the words required
@@ -143,3 +144,29 @@ def test_emoji_valence_from_vader_for_model_languages():
         assert matches == ((valences["😢"], "😢"),), language
     for language in ("ro", "vi", "en"):  # ro, vi: CV did not gain; en: VADER reads emoji itself
         assert not load_care_layer(language).evaluate("azi 😢").matches, language
+
+
+def test_a_leading_group_becomes_one_rule_per_choice(tmp_path):
+    layer = _compile(write(tmp_path, (
+        "  - name: hot\n    valence: -2\n"
+        "    patterns: ['(máy|điện thoại) (bị )?nóng|(a|b)?c']\n"
+    )))
+    patterns = [rule.pattern.pattern for rule in layer.rules]
+    assert patterns == [r"(?:máy (bị )?nóng)(?!\w)", r"(?:điện thoại (bị )?nóng)(?!\w)",
+                        r"(?:(a|b)?c)(?!\w)"]  # an optional group stays whole
+    assert layer.evaluate("máy bị nóng").matches == ((-2.0, "máy bị nóng"),)
+
+
+def test_a_files_own_negators_act_across_spaces_only(tmp_path):
+    path = tmp_path / "xx.yaml"
+    path.write_text(
+        "version: 1\nnegators: ['không(?!\\s+những\\b)', ko]\ngroups:\n"
+        "  - name: good\n    valence: 2\n    unless_negated: true\n    patterns: [tốt]\n",
+        encoding="utf-8",
+    )
+    layer = _compile(path)
+    assert layer.evaluate("không tốt").valence < 0
+    assert layer.evaluate("ko được tốt lắm").valence < 0  # up to two words between
+    assert layer.evaluate("không thật sự là tốt").valence > 0  # three: too far
+    assert layer.evaluate("tốt không? tốt").valence == 4.0  # "?" stops it
+    assert layer.evaluate("không những tốt").valence > 0
