@@ -11,6 +11,14 @@ three or four letters): most posts match no rule, and a look-up per token is far
 dozens of regular-expression scans.  Words are plain dictionary look-ups on the tokens.  Every
 match adds its group's valence (VADER units); the matched text becomes a reason.
 
+A file may declare `negators`: regular expressions for its language's negation words (the
+Vietnamese "không", "chẳng", "ko"...), searched like the shared ones before a match of an
+`unless_negated` pattern, but only across spaces (a negator, at most two words, then the match:
+"không được tốt", "không thật sự tốt": Vietnamese words are syllables; not across
+punctuation, so the question "tốt không? đẹp" negates nothing).
+A pattern may start with look-behinds ("(?<!giải )thích": not "giải thích", to explain); its
+trigger words are those after them.
+
 A file may also declare `contrast_words` (VADER's "but" rule for this evidence: matches before
 the first one weigh half, after it 1.5 times), `information_questions: true` (a complaint rule
 matching inside a question about a condition does not count: questions.py) and `emoji: vader`
@@ -44,14 +52,23 @@ CARE_DIR = Path(__file__).resolve().parent / "care"
 # delayed"), a negated praise word flips like in VADER ("not good")
 _NEGATION_BEFORE = re.compile(
     r"\b(not|never|no|wasn'?t|isn'?t|aren'?t|weren'?t|didn'?t|hasn'?t|haven'?t|without|"
-    r"nicht|kein|nie|pas|non|não|nao|nu|không|chưa|sin)\W+(\w+\W+)?$",
+    r"nicht|kein|nie|pas|non|não|nao|nu|sin)\W+(\w+\W+)?$",
     re.IGNORECASE,
 )
 _NEGATORS = frozenset(
     "not never no wasnt isnt arent werent didnt hasnt havent without nicht kein keine nie pas "
     "non não nao nu không chưa sin".split()
 )
+# Vietnamese "không" and "chưa" (and the other Vietnamese negators) are declared in care/vi.yaml.
+# The tokens each of _NEGATION_BEFORE's words starts ("wasn't" is wasn ' t): a text holding none
+# of them (and no handle or link, which tokens mask) cannot match it, so it is not searched.
+_NEGATION_BEFORE_TOKENS = frozenset(
+    "not never no wasn wasnt isn isnt aren arent weren werent didn didnt hasn hasnt haven havent "
+    "without nicht kein nie pas non não nao nu sin".split()
+)
 _NEGATION_WINDOW = 40  # characters before a pattern match searched for a negation
+# a file's own negators: a negator and at most two words (Vietnamese syllables: 7 letters at most)
+_OWN_NEGATION_WINDOW = 32
 _NON_WORD = re.compile(r"[^\w'-]+")
 _WORD_CHAR = re.compile(r"\w")
 _DIGIT_RUN = re.compile(r"\d+")
@@ -133,15 +150,33 @@ class CareLayer:
         contrast_words: frozenset[str] = frozenset(),
         information_questions: bool = False,
         negation_words: frozenset[str] = frozenset(),
+        negators: tuple[str, ...] = (),
     ) -> None:
         self.rules = rules
-        # the shared negators plus this language's own ("niciun", "fără"...)
+        # A language's own negators beside the shared ones come in two forms.  `negation_words`
+        # are whole words (Romanian "niciun", "fără", the "n" of "n-a"): on lexicon words within
+        # the word's clause, on patterns one word before the match.  `negators` are regular
+        # expressions (Vietnamese syllables with exceptions: "không" but not "không khí"): on
+        # patterns only, at most two words before the match, across spaces only.
         self._negation_words = negation_words
         self._negation_before = (
             re.compile(r"(?<!\w)(%s)[^\w,.;:!?]+(\w+[^\w,.;:!?]+)?$"
                        % "|".join(map(re.escape, sorted(negation_words))))
             if negation_words else None
         )
+        self._negators = negators
+        self._negation = (
+            re.compile(r"(?<!\w)(?:%s)\s+(?:\w+\s+){0,2}$" % "|".join(negators))
+            if negators else None
+        )
+        # the words the file's negators start with ("đâu có": "đâu"), for the same token check;
+        # None when one starts with no literal word (then the regex always runs)
+        firsts = [
+            re.match(r"\w*", _LEADING_LOOKBEHINDS.sub("", alternative)).group(0)
+            for negator in negators
+            for alternative in _split_top(negator)
+        ]
+        self._negator_tokens = frozenset(firsts) if all(firsts) else None
         # "but", "ma", "aber"...: the first one splits the text like VADER's "but" rule
         self._contrast_words = contrast_words
         self._contrast = (
@@ -206,6 +241,7 @@ class CareLayer:
         )
         taken: dict[str, list[tuple[int, int]]] = {}  # group -> spans already matched
         rules, searches = self.rules, self._searches
+        negatable: tuple[bool, bool, bool] | None = None  # which negators may occur: once
         for number in candidates:  # in rule order
             first = searches[number](text)
             if first is None:
@@ -219,7 +255,13 @@ class CareLayer:
                 spans.append((start, end))
                 reason = match.group(0).strip().lower()
                 valence = rule.valence
-                if rule.unless_negated and self._negated_before(text, start):
+                if rule.unless_negated:
+                    if negatable is None:
+                        negatable = self._negators_present(text, tokens)
+                    negated = self._negated_before(text, start, negatable)
+                else:
+                    negated = False
+                if negated:
                     if valence < 0:  # "not delayed" is no complaint
                         continue
                     valence, reason = -0.74 * valence, f"not {reason}"  # VADER's negation factor
@@ -235,14 +277,32 @@ class CareLayer:
                 matches.append((valence, reason))
         return CareEvidence(tuple(matches)) if matches else _NO_EVIDENCE
 
-    def _negated_before(self, text: str, start: int) -> bool:
-        """A negation just before position `start` of the (lower-cased) text."""
-        window = max(0, start - _NEGATION_WINDOW)
-        if _NEGATION_BEFORE.search(text, window, start):
-            return True
-        return self._negation_before is not None and bool(
-            self._negation_before.search(text, window, start)
+    def _negators_present(self, text: str, tokens: list[str]) -> tuple[bool, bool, bool]:
+        """Whether the text may hold a shared negator, one of the file's `negation_words`, one
+        of its `negators` (a token check: regexes over the window are far slower); a handle or
+        link, which tokens mask, may hold any."""
+        masked = "@" in text or "http" in text or "www." in text
+        shared = masked or not _NEGATION_BEFORE_TOKENS.isdisjoint(tokens)
+        words = self._negation_before is not None and (
+            masked or not self._negation_words.isdisjoint(tokens)
         )
+        own = self._negation is not None and (
+            masked or self._negator_tokens is None or not self._negator_tokens.isdisjoint(tokens)
+        )
+        return shared, words, own
+
+    def _negated_before(
+        self, text: str, start: int, negatable: tuple[bool, bool, bool]
+    ) -> bool:
+        """A negation just before `start`: a shared one, or one of the file's own."""
+        window = max(0, start - _NEGATION_WINDOW)
+        if negatable[0] and _NEGATION_BEFORE.search(text, window, start):
+            return True
+        if negatable[1] and self._negation_before.search(text, window, start):
+            return True
+        return negatable[2] and self._negation.search(
+            text, max(0, start - _OWN_NEGATION_WINDOW), start
+        ) is not None
 
     def clear_cache(self) -> None:
         self._token_cache.clear()
@@ -485,10 +545,14 @@ def _closing(pattern: str, open_at: int) -> int:
     return -1
 
 
+_LEADING_LOOKBEHINDS = re.compile(r"^(?:\(\?<[!=][^()]*\))+")
+
+
 def triggers_of(pattern: str) -> tuple[str, ...] | None:
     """Literal words one of which must occur for `pattern` to match; None when unknown."""
     found: list[str] = []
     for alternative in _split_top(pattern):
+        alternative = _LEADING_LOOKBEHINDS.sub("", alternative)  # "(?<!giải )thích": "thích"
         if alternative.startswith("^"):
             alternative = alternative[1:]  # anchored at the text's start: the rest must still match
         if alternative.startswith("(") and not alternative.startswith("(?"):
@@ -597,8 +661,10 @@ def _compile(path: Path) -> CareLayer:
                     raise ValueError(f"pattern {source!r}: write patterns in lower case "
                                      "(they are matched against lower-cased text)")
                 alternatives = dict.fromkeys(  # one rule each: finer candidate choice
-                    spelled for alternative in _split_top(source)
-                    for spelled in spellings(alternative)
+                    spelled
+                    for alternative in _split_top(source)
+                    for choice in _first_word_choices(alternative)
+                    for spelled in spellings(choice)
                 )
                 for alternative in alternatives:
                     pattern = re.compile(rf"(?:{alternative})(?!\w)")
@@ -622,8 +688,31 @@ def _compile(path: Path) -> CareLayer:
         spelled for word in data.get("negation_words") or ()
         for spelled in spellings(_word(word).strip().lower())
     )
+    negators = tuple(str(negator) for negator in data.get("negators") or ())
+    for negator in negators:
+        try:
+            re.compile(negator)
+        except re.error as error:
+            raise ValueError(f"{path}: negators: {negator!r}: {error}") from None
     return CareLayer(rules, words, stems, contrast, bool(data.get("information_questions")),
-                     negation)
+                     negation, negators)
+
+
+def _first_word_choices(alternative: str) -> list[str]:
+    """An alternative starting with a plain group of choices as one alternative per choice
+    ("(máy|điện thoại) nóng" -> "máy nóng", "điện thoại nóng"): each then starts with a literal,
+    which the regex engine finds by a fast scan (a leading group is tried at every position),
+    and is set off by its own first word only.  Same matches; one group's overlapping matches
+    still count once."""
+    if not alternative.startswith("(") or alternative.startswith("(?"):
+        return [alternative]
+    end = _closing(alternative, 0)
+    inner, rest = alternative[1:end], alternative[end + 1:]
+    choices = inner.split("|")
+    if (end < 0 or rest[:1] in ("?", "*", "+", "{") or any(c in inner for c in "()[]\\.^$")
+            or not all(choices)):
+        return [alternative]
+    return [choice + rest for choice in choices]
 
 
 def _word(value: object) -> str:

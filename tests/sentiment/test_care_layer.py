@@ -66,6 +66,7 @@ def test_triggers_and_required_words_of_patterns():
     assert triggers_of("🙄|😡") == ("🙄", "😡")
     assert triggers_of(r"(\d+|two) times") == ("0", "two")  # tokens carry digits as 0
     assert triggers_of(r"^(@\w+ )+late|^hi there") == ("@", "hi there")  # anchored: what follows
+    assert triggers_of("(?<!giải )(?<!chú )thích") == ("thích",)  # look-behinds first: the word
     assert required_words("(was|is) supposed to") == (frozenset({"supp"}), frozenset({"to"}))
     assert required_words("(app|site) (is |was )?(down|crashing)") == (frozenset({"down", "cras"}),)
     # what may end a segment after its words still leaves the words required
@@ -98,6 +99,8 @@ def test_a_rule_anchored_on_a_handle_runs_only_when_the_text_has_one(tmp_path):
     assert layer.evaluate("the train is late").matches == ()
 
 
+# the shared training sets (../shared beside the repository, as in CI): each language's own posts
+TRAIN_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "sentiment-train"
 BENCH_TEXT_SETS = sorted((Path(__file__).resolve().parents[2] / "bench" / "data").glob("*.tsv"))
 
 
@@ -113,10 +116,11 @@ def test_candidate_choice_never_changes_what_matches(language):
             for rule in layer.rules
         ],
         layer._words, layer._stems, layer._contrast_words, layer._information_questions,
+        negation_words=layer._negation_words, negators=layer._negators,
     )
     texts = [
         line.split("\t", 1)[-1]
-        for path in BENCH_TEXT_SETS
+        for path in [*BENCH_TEXT_SETS, *sorted(TRAIN_DIR.glob(f"*_{language}_train.tsv"))]
         for line in path.read_text(encoding="utf-8").splitlines()[1:]
     ]
     texts += ["are you kidding me", "and counting!!", "#worstservice ever", "oh sure, thanks"]
@@ -195,3 +199,29 @@ def test_a_file_adds_its_own_negators(tmp_path):
     plain = tmp_path / "yy.yaml"
     plain.write_text("version: 1\nlanguage: xx\n" + body, encoding="utf-8")
     assert _compile(plain).evaluate("nicio problemă").matches == ((-1.0, "problemă"),)
+
+
+def test_a_leading_group_becomes_one_rule_per_choice(tmp_path):
+    layer = _compile(write(tmp_path, (
+        "  - name: hot\n    valence: -2\n"
+        "    patterns: ['(máy|điện thoại) (bị )?nóng|(a|b)?c']\n"
+    )))
+    patterns = [rule.pattern.pattern for rule in layer.rules]
+    assert patterns == [r"(?:máy (bị )?nóng)(?!\w)", r"(?:điện thoại (bị )?nóng)(?!\w)",
+                        r"(?:(a|b)?c)(?!\w)"]  # an optional group stays whole
+    assert layer.evaluate("máy bị nóng").matches == ((-2.0, "máy bị nóng"),)
+
+
+def test_a_files_own_negators_act_across_spaces_only(tmp_path):
+    path = tmp_path / "xx.yaml"
+    path.write_text(
+        "version: 1\nnegators: ['không(?!\\s+những\\b)', ko]\ngroups:\n"
+        "  - name: good\n    valence: 2\n    unless_negated: true\n    patterns: [tốt]\n",
+        encoding="utf-8",
+    )
+    layer = _compile(path)
+    assert layer.evaluate("không tốt").valence < 0
+    assert layer.evaluate("ko được tốt lắm").valence < 0  # up to two words between
+    assert layer.evaluate("không thật sự là tốt").valence > 0  # three: too far
+    assert layer.evaluate("tốt không? tốt").valence == 4.0  # "?" stops it
+    assert layer.evaluate("không những tốt").valence > 0
