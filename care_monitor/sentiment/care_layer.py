@@ -712,7 +712,9 @@ def _first_word_choices(alternative: str) -> list[str]:
     if (end < 0 or rest[:1] in ("?", "*", "+", "{") or any(c in inner for c in "()[]\\.^$")
             or not all(choices)):
         return [alternative]
-    return [choice + rest for choice in choices]
+    # longest first: the regex took the leftmost match, so "ticket machine ate my" must claim
+    # its words before "machine ate my" does (a group's overlapping matches count once)
+    return [choice + rest for choice in sorted(choices, key=len, reverse=True)]
 
 
 def _word(value: object) -> str:

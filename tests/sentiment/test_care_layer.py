@@ -207,9 +207,13 @@ def test_a_leading_group_becomes_one_rule_per_choice(tmp_path):
         "    patterns: ['(máy|điện thoại) (bị )?nóng|(a|b)?c']\n"
     )))
     patterns = [rule.pattern.pattern for rule in layer.rules]
-    assert patterns == [r"(?:máy (bị )?nóng)(?!\w)", r"(?:điện thoại (bị )?nóng)(?!\w)",
-                        r"(?:(a|b)?c)(?!\w)"]  # an optional group stays whole
+    # longest choice first, as the regex's leftmost match would claim the words; an optional
+    # group stays whole
+    assert patterns == [r"(?:điện thoại (bị )?nóng)(?!\w)", r"(?:máy (bị )?nóng)(?!\w)",
+                        r"(?:(a|b)?c)(?!\w)"]
     assert layer.evaluate("máy bị nóng").matches == ((-2.0, "máy bị nóng"),)
+    en = load_care_layer("en")
+    assert "ticket machine ate my" in en.evaluate("@rail ticket machine ate my card").reasons
 
 
 def test_a_files_own_negators_act_across_spaces_only(tmp_path):
