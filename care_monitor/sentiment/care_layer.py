@@ -11,11 +11,13 @@ three or four letters): most posts match no rule, and a look-up per token is far
 dozens of regular-expression scans.  Words are plain dictionary look-ups on the tokens.  Every
 match adds its group's valence (VADER units); the matched text becomes a reason.
 
-A file may declare `negators`: regular expressions for its language's negation words (the
-Vietnamese "không", "chẳng", "ko"...), searched like the shared ones before a match of an
-`unless_negated` pattern, but only across spaces (a negator, at most two words, then the match:
-"không được tốt", "không thật sự tốt": Vietnamese words are syllables; not across
-punctuation, so the question "tốt không? đẹp" negates nothing).
+A file may declare `negators`: regular expressions for its language's own negation words beside
+the shared ones (Romanian "niciun", "fără", the "n" of "n-a"; Vietnamese "không" but not "không
+khí"), searched before a match of an `unless_negated` pattern: a negator, at most
+`negation_reach` words (default 1; Vietnamese syllables want 2: "không được tốt"), then the match,
+never across clause punctuation (the question "tốt không? đẹp" negates nothing).  Those that are
+plain words also negate a lexicon word after them within its clause ("nicio problemă, sunt
+mulțumit" does not negate "mulțumit").
 A pattern may start with look-behinds ("(?<!giải )thích": not "giải thích", to explain); its
 trigger words are those after them.
 
@@ -27,8 +29,7 @@ description, as a lexicon word: for the languages scored by a trained model, whe
 run; words the file lists itself keep the file's group), `spelling_variants: ro` (every word,
 stem and pattern also in the spellings Romanian posts use for it: the comma-below letters ș ț
 written with a cedilla, ş ţ, and without any diacritics, "dezamăgit" -> "dezamagit"; a word the
-file lists itself keeps its own group) and `negation_words` (the language's negators beside the
-shared ones, for words and patterns alike: Romanian "niciun", "fără", the "n" of "n-a").
+file lists itself keeps its own group; negators too).
 """
 
 from __future__ import annotations
@@ -68,7 +69,8 @@ _NEGATION_BEFORE_TOKENS = frozenset(
 )
 _NEGATION_WINDOW = 40  # characters before a pattern match searched for a negation
 # a file's own negators: a negator and at most two words (Vietnamese syllables: 7 letters at most)
-_OWN_NEGATION_WINDOW = 32
+# between a file's own negator and the match: no word character and no clause punctuation
+_IN_CLAUSE = r"[^\w,.;:!?]+"
 _NON_WORD = re.compile(r"[^\w'-]+")
 _WORD_CHAR = re.compile(r"\w")
 _DIGIT_RUN = re.compile(r"\d+")
@@ -149,26 +151,22 @@ class CareLayer:
         stems: dict[str, WordGroup] | None = None,
         contrast_words: frozenset[str] = frozenset(),
         information_questions: bool = False,
-        negation_words: frozenset[str] = frozenset(),
         negators: tuple[str, ...] = (),
+        negation_reach: int = 1,
     ) -> None:
         self.rules = rules
-        # A language's own negators beside the shared ones come in two forms.  `negation_words`
-        # are whole words (Romanian "niciun", "fără", the "n" of "n-a"): on lexicon words within
-        # the word's clause, on patterns one word before the match.  `negators` are regular
-        # expressions (Vietnamese syllables with exceptions: "không" but not "không khí"): on
-        # patterns only, at most two words before the match, across spaces only.
-        self._negation_words = negation_words
-        self._negation_before = (
-            re.compile(r"(?<!\w)(%s)[^\w,.;:!?]+(\w+[^\w,.;:!?]+)?$"
-                       % "|".join(map(re.escape, sorted(negation_words))))
-            if negation_words else None
-        )
+        # the language's own negators beside the shared ones, as regular expressions (Romanian
+        # "niciun", "fără", the "n" of "n-a"; Vietnamese "không" but not "không khí"): before a
+        # pattern match, a negator and at most `negation_reach` words, within the clause; before
+        # a lexicon word, those that are plain words, within the word's clause
         self._negators = negators
+        self._negation_reach = negation_reach
         self._negation = (
-            re.compile(r"(?<!\w)(?:%s)\s+(?:\w+\s+){0,2}$" % "|".join(negators))
+            re.compile(r"(?<!\w)(?:%s)%s(?:\w+%s){0,%d}$"
+                       % ("|".join(negators), _IN_CLAUSE, _IN_CLAUSE, negation_reach))
             if negators else None
         )
+        self._negation_words = frozenset(n for n in negators if re.fullmatch(r"\w+", n))
         # the words the file's negators start with ("đâu có": "đâu"), for the same token check;
         # None when one starts with no literal word (then the regex always runs)
         firsts = [
@@ -241,7 +239,7 @@ class CareLayer:
         )
         taken: dict[str, list[tuple[int, int]]] = {}  # group -> spans already matched
         rules, searches = self.rules, self._searches
-        negatable: tuple[bool, bool, bool] | None = None  # which negators may occur: once
+        negatable: tuple[bool, bool] | None = None  # (shared, own) negators present: once
         for number in candidates:  # in rule order
             first = searches[number](text)
             if first is None:
@@ -277,32 +275,22 @@ class CareLayer:
                 matches.append((valence, reason))
         return CareEvidence(tuple(matches)) if matches else _NO_EVIDENCE
 
-    def _negators_present(self, text: str, tokens: list[str]) -> tuple[bool, bool, bool]:
-        """Whether the text may hold a shared negator, one of the file's `negation_words`, one
-        of its `negators` (a token check: regexes over the window are far slower); a handle or
-        link, which tokens mask, may hold any."""
+    def _negators_present(self, text: str, tokens: list[str]) -> tuple[bool, bool]:
+        """Whether the text may hold a shared negator, and one of the file's own (a token check:
+        regexes over the window are far slower); a handle or link, which tokens mask, may."""
         masked = "@" in text or "http" in text or "www." in text
         shared = masked or not _NEGATION_BEFORE_TOKENS.isdisjoint(tokens)
-        words = self._negation_before is not None and (
-            masked or not self._negation_words.isdisjoint(tokens)
-        )
         own = self._negation is not None and (
             masked or self._negator_tokens is None or not self._negator_tokens.isdisjoint(tokens)
         )
-        return shared, words, own
+        return shared, own
 
-    def _negated_before(
-        self, text: str, start: int, negatable: tuple[bool, bool, bool]
-    ) -> bool:
+    def _negated_before(self, text: str, start: int, negatable: tuple[bool, bool]) -> bool:
         """A negation just before `start`: a shared one, or one of the file's own."""
         window = max(0, start - _NEGATION_WINDOW)
         if negatable[0] and _NEGATION_BEFORE.search(text, window, start):
             return True
-        if negatable[1] and self._negation_before.search(text, window, start):
-            return True
-        return negatable[2] and self._negation.search(
-            text, max(0, start - _OWN_NEGATION_WINDOW), start
-        ) is not None
+        return negatable[1] and self._negation.search(text, window, start) is not None
 
     def clear_cache(self) -> None:
         self._token_cache.clear()
@@ -684,18 +672,21 @@ def _compile(path: Path) -> CareLayer:
         for char, valence in vader_emoji_valences().items():
             words.setdefault(char, WordGroup("emoji", valence, False))
     contrast = frozenset(str(word).lower() for word in data.get("contrast_words") or ())
-    negation = frozenset(
-        spelled for word in data.get("negation_words") or ()
-        for spelled in spellings(_word(word).strip().lower())
-    )
-    negators = tuple(str(negator) for negator in data.get("negators") or ())
+    negators = tuple(dict.fromkeys(
+        spelled for negator in data.get("negators") or ()
+        for spelled in spellings(_word(negator).strip().lower())
+    ))
     for negator in negators:
         try:
             re.compile(negator)
         except re.error as error:
             raise ValueError(f"{path}: negators: {negator!r}: {error}") from None
+    reach = data.get("negation_reach", 1)
+    if not isinstance(reach, int) or isinstance(reach, bool) or not 0 <= reach <= 3:
+        raise ValueError(f"{path}: negation_reach: {reach!r} (words between a negator and the "
+                         "match: 0 to 3)")
     return CareLayer(rules, words, stems, contrast, bool(data.get("information_questions")),
-                     negation, negators)
+                     negators, reach)
 
 
 def _first_word_choices(alternative: str) -> list[str]:

@@ -116,7 +116,7 @@ def test_candidate_choice_never_changes_what_matches(language):
             for rule in layer.rules
         ],
         layer._words, layer._stems, layer._contrast_words, layer._information_questions,
-        negation_words=layer._negation_words, negators=layer._negators,
+        negators=layer._negators, negation_reach=layer._negation_reach,
     )
     texts = [
         line.split("\t", 1)[-1]
@@ -176,7 +176,7 @@ def test_unknown_spelling_variants_are_an_error(tmp_path):
 
 
 def test_a_file_adds_its_own_negators(tmp_path):
-    """`negation_words`: this language's negators beside the shared ones, for words and patterns."""
+    """`negators`: this language's negators beside the shared ones, for words and patterns."""
     body = (
         "groups:\n"
         "  - name: bad\n    valence: -1.0\n    unless_negated: true\n    words: [problem*]\n"
@@ -185,7 +185,7 @@ def test_a_file_adds_its_own_negators(tmp_path):
     )
     path = tmp_path / "xx.yaml"
     path.write_text("version: 1\nlanguage: xx\nspelling_variants: ro\n"
-                    "negation_words: [nicio, fără, n]\n" + body, encoding="utf-8")
+                    "negators: [nicio, fără, n]\n" + body, encoding="utf-8")
     layer = _compile(path)
     assert layer.evaluate("nicio problemă").matches == ()
     assert layer.evaluate("fara probleme").matches == ()  # the negators' spellings too
@@ -219,7 +219,7 @@ def test_a_leading_group_becomes_one_rule_per_choice(tmp_path):
 def test_a_files_own_negators_act_across_spaces_only(tmp_path):
     path = tmp_path / "xx.yaml"
     path.write_text(
-        "version: 1\nnegators: ['không(?!\\s+những\\b)', ko]\ngroups:\n"
+        "version: 1\nnegators: ['không(?!\\s+những\\b)', ko]\nnegation_reach: 2\ngroups:\n"
         "  - name: good\n    valence: 2\n    unless_negated: true\n    patterns: [tốt]\n",
         encoding="utf-8",
     )
