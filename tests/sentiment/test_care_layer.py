@@ -229,3 +229,10 @@ def test_a_files_own_negators_act_across_spaces_only(tmp_path):
     assert layer.evaluate("không thật sự là tốt").valence > 0  # three: too far
     assert layer.evaluate("tốt không? tốt").valence == 4.0  # "?" stops it
     assert layer.evaluate("không những tốt").valence > 0
+
+
+def test_negation_reach_must_be_a_small_number(tmp_path):
+    path = tmp_path / "xx.yaml"
+    path.write_text("version: 1\nnegators: [nu]\nnegation_reach: 9\ngroups: []\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="negation_reach"):
+        _compile(path)
