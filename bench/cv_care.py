@@ -25,18 +25,16 @@ import argparse
 import gzip
 import json
 import pickle
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import StratifiedKFold
 
 from bench.datasets import DEV_DIR, LABELS, read_tsv, train_rows
-from bench.train_sentiment import MIN_DF, MIN_WEIGHT, best_thresholds, vectorise
+from bench.train_sentiment import fit
 from care_monitor.sentiment import care_layer as care_module
 from care_monitor.sentiment import scorer as scorer_module
-from care_monitor.sentiment.features import extract, tokens
+from care_monitor.sentiment.features import tokens
 from care_monitor.sentiment.linear_model import MODEL_DIR, LinearModel
 
 CACHE = Path("/tmp/care_monitor_cv_cache")
@@ -44,26 +42,8 @@ CACHE = Path("/tmp/care_monitor_cv_cache")
 
 def fold_model(texts: list[str], y: np.ndarray, c: float, language: str) -> LinearModel:
     """A model trained like bench.train_sentiment.train (fixed C) on these rows."""
-    feature_lists = [extract(t) for t in texts]
-    df = Counter(f for feats in feature_lists for f in set(feats))
-    vocabulary = {f: i for i, f in enumerate(sorted(f for f, n in df.items() if n >= MIN_DF))}
-    x = vectorise(feature_lists, vocabulary)
-    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
-    proba = cross_val_predict(LogisticRegression(C=c, max_iter=2000), x, y, cv=folds,
-                              method="predict_proba")
-    _, low, high = best_thresholds(proba[:, 2] - proba[:, 0], y)
-    model = LogisticRegression(C=c, max_iter=2000).fit(x, y)
-    coef = model.coef_ - model.coef_.mean(axis=0)
-    names = sorted(vocabulary, key=vocabulary.get)
-    strength = np.abs(coef).max(axis=0)
-    weights = {names[j]: [round(float(w), 3) for w in coef[:, j]]
-               for j in range(len(names)) if strength[j] >= MIN_WEIGHT}
-    return LinearModel({
-        "language": language,
-        "intercept": [round(float(b), 4) for b in model.intercept_ - model.intercept_.mean()],
-        "thresholds": {"negative": low, "positive": high},
-        "weights": weights,
-    })
+    fitted, _ = fit(texts, y, (c,))
+    return LinearModel({"language": language, **fitted})
 
 
 def model_valences(language: str) -> tuple[list[str], np.ndarray, np.ndarray]:

@@ -75,27 +75,29 @@ def best_thresholds(s: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
     return best
 
 
-def train(language: str) -> dict:
-    rows = train_rows(language)
-    if not rows:
-        sys.exit(f"no training rows for {language!r}")
-    y = np.array([LABELS.index(label) for label, _ in rows])
-    feature_lists = [extract(text) for _, text in rows]
+def fit(
+    texts: list[str], y: np.ndarray, c_grid: tuple[float, ...] = C_GRID, name: str = ""
+) -> tuple[dict, dict]:
+    """A model of `texts` (labels `y`): C and the label thresholds picked by 5-fold CV, then
+    fitted on all rows.  Returns the model's fields (intercept, thresholds, weights) and the
+    facts of its training; `name` prints each C's CV figures."""
+    feature_lists = [extract(text) for text in texts]
     df = Counter(f for feats in feature_lists for f in set(feats))
     vocabulary = {f: i for i, f in enumerate(sorted(f for f, n in df.items() if n >= MIN_DF))}
     x = vectorise(feature_lists, vocabulary)
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
     results = []
-    for c in C_GRID:
+    for c in c_grid:
         model = LogisticRegression(C=c, max_iter=2000)
         proba = cross_val_predict(model, x, y, cv=folds, method="predict_proba")
         s = proba[:, 2] - proba[:, 0]
         f1, low, high = best_thresholds(s, y)
         results.append((f1, c, low, high))
-        pred = np.where(s <= low, 0, np.where(s >= high, 2, 1))
-        tp = int(np.sum((pred == 0) & (y == 0)))
-        print(f"  {language} C={c}: cv objective {f1:.3f} thresholds {low:+.2f} {high:+.2f} "
-              f"neg R {tp / max(1, np.sum(y == 0)):.2f} P {tp / max(1, np.sum(pred == 0)):.2f}")
+        if name:
+            pred = np.where(s <= low, 0, np.where(s >= high, 2, 1))
+            tp = int(np.sum((pred == 0) & (y == 0)))
+            print(f"  {name} C={c}: cv objective {f1:.3f} thresholds {low:+.2f} {high:+.2f} "
+                  f"neg R {tp / max(1, np.sum(y == 0)):.2f} P {tp / max(1, np.sum(pred == 0)):.2f}")
     f1, c, low, high = max(results)
     model = LogisticRegression(C=c, max_iter=2000).fit(x, y)
     coef = model.coef_ - model.coef_.mean(axis=0)  # softmax is unchanged by per-feature shifts
@@ -103,20 +105,31 @@ def train(language: str) -> dict:
     strength = np.abs(coef).max(axis=0)
     keep = [j for j in np.argsort(-strength, kind="stable")[:MAX_FEATURES] if strength[j] >= MIN_WEIGHT]
     weights = {names[j]: [round(float(w), 3) for w in coef[:, j]] for j in sorted(keep)}
+    fitted = {
+        "intercept": [round(float(b), 4) for b in model.intercept_ - model.intercept_.mean()],
+        "thresholds": {"negative": low, "positive": high},
+        "weights": weights,
+    }
+    facts = {"C": c, "cv_objective": round(f1, 4), "features_kept": len(weights),
+             "vocabulary": len(vocabulary)}
+    return fitted, facts
+
+
+def train(language: str) -> dict:
+    rows = train_rows(language)
+    if not rows:
+        sys.exit(f"no training rows for {language!r}")
+    y = np.array([LABELS.index(label) for label, _ in rows])
+    fitted, facts = fit([text for _, text in rows], y, C_GRID, language)
     counts = Counter(label for label, _ in rows)
     return {
         "language": language,
         "classes": list(LABELS),
-        "intercept": [round(float(b), 4) for b in model.intercept_ - model.intercept_.mean()],
-        "thresholds": {"negative": low, "positive": high},
-        "weights": weights,
+        **fitted,
         "training": {
             "rows": len(rows),
             "counts": {label: counts[label] for label in LABELS},
-            "C": c,
-            "cv_objective": round(f1, 4),
-            "features_kept": len(weights),
-            "vocabulary": len(vocabulary),
+            **facts,
         },
     }
 
