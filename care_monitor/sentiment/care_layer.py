@@ -672,15 +672,19 @@ def _compile(path: Path) -> CareLayer:
         for char, valence in vader_emoji_valences().items():
             words.setdefault(char, WordGroup("emoji", valence, False))
     contrast = frozenset(str(word).lower() for word in data.get("contrast_words") or ())
+    # regular expressions, like patterns: lower-casing one would change "\S" into "\s"
     negators = tuple(dict.fromkeys(
         spelled for negator in data.get("negators") or ()
-        for spelled in spellings(_word(negator).strip().lower())
+        for spelled in spellings(_word(negator).strip())
     ))
     for negator in negators:
         try:
             re.compile(negator)
         except re.error as error:
             raise ValueError(f"{path}: negators: {negator!r}: {error}") from None
+        if _UPPER_OUTSIDE_ESCAPES.search(negator):
+            raise ValueError(f"{path}: negators: {negator!r}: write negators in lower case "
+                             "(they are matched against lower-cased text)")
     reach = data.get("negation_reach", 1)
     if not isinstance(reach, int) or isinstance(reach, bool) or not 0 <= reach <= 3:
         raise ValueError(f"{path}: negation_reach: {reach!r} (words between a negator and the "

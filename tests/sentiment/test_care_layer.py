@@ -236,3 +236,10 @@ def test_negation_reach_must_be_a_small_number(tmp_path):
     path.write_text("version: 1\nnegators: [nu]\nnegation_reach: 9\ngroups: []\n", encoding="utf-8")
     with pytest.raises(ValueError, match="negation_reach"):
         _compile(path)
+
+
+def test_negators_are_lower_case_regular_expressions(tmp_path):
+    path = tmp_path / "xx.yaml"
+    path.write_text("version: 1\nnegators: [Nu]\ngroups: []\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="lower case"):
+        _compile(path)
