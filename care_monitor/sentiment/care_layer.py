@@ -51,24 +51,30 @@ from care_monitor.sentiment.questions import information_question_spans
 CARE_DIR = Path(__file__).resolve().parent / "care"
 # a negation shortly before a matched word: a negated failure word is dropped ("wasn't
 # delayed"), a negated praise word flips like in VADER ("not good")
+# the shared negators before a pattern match ("wasnt" stands for "wasn't" and "wasnt"; the
+# Vietnamese "không" and "chưa" are declared in care/vi.yaml, with its exceptions)
+_NEGATION_BEFORE_WORDS = (
+    "not never no wasnt isnt arent werent didnt hasnt havent without nicht kein nie pas non "
+    "não nao nu sin"
+).split()
+_CONTRACTIONS = frozenset("wasnt isnt arent werent didnt hasnt havent".split())
 _NEGATION_BEFORE = re.compile(
-    r"\b(not|never|no|wasn'?t|isn'?t|aren'?t|weren'?t|didn'?t|hasn'?t|haven'?t|without|"
-    r"nicht|kein|nie|pas|non|não|nao|nu|sin)\W+(\w+\W+)?$",
+    r"\b(%s)\W+(\w+\W+)?$" % "|".join(
+        f"{word[:-1]}'?t" if word in _CONTRACTIONS else word for word in _NEGATION_BEFORE_WORDS
+    ),
     re.IGNORECASE,
 )
+# The tokens those words start ("wasn't" is wasn ' t): a text holding none of them (and no
+# handle or link, which tokens mask) cannot match _NEGATION_BEFORE, so it is not searched.
+_NEGATION_BEFORE_TOKENS = frozenset(_NEGATION_BEFORE_WORDS) | {
+    word[:-1] for word in _CONTRACTIONS
+}
+# the shared negators among the tokens before a lexicon word
 _NEGATORS = frozenset(
     "not never no wasnt isnt arent werent didnt hasnt havent without nicht kein keine nie pas "
     "non não nao nu không chưa sin".split()
 )
-# Vietnamese "không" and "chưa" (and the other Vietnamese negators) are declared in care/vi.yaml.
-# The tokens each of _NEGATION_BEFORE's words starts ("wasn't" is wasn ' t): a text holding none
-# of them (and no handle or link, which tokens mask) cannot match it, so it is not searched.
-_NEGATION_BEFORE_TOKENS = frozenset(
-    "not never no wasn wasnt isn isnt aren arent weren werent didn didnt hasn hasnt haven havent "
-    "without nicht kein nie pas non não nao nu sin".split()
-)
 _NEGATION_WINDOW = 40  # characters before a pattern match searched for a negation
-# a file's own negators: a negator and at most two words (Vietnamese syllables: 7 letters at most)
 # between a file's own negator and the match: no word character and no clause punctuation
 _IN_CLAUSE = r"[^\w,.;:!?]+"
 _NON_WORD = re.compile(r"[^\w'-]+")
