@@ -20,8 +20,8 @@
  * vader_words(text, lexicon)   VADER's words of a text, lower-cased, and the lexicon words'
  *                              positions (vader_fast._vader_words).
  * score_words(...)             VADER's valence of each lexicon word (vader_fast.score_words).
- * candidate_rules(...)         the care rules worth running on a text (care_layer); its index
- *                              is a care_layer.RuleIndex or the rule_table(RuleIndex) made of it.
+ * candidate_rules(...)         the care rules worth running on a text (care_layer), from the
+ *                              rule_table(care_layer.RuleIndex) made of its index.
  *
  * Every function has a pure-Python twin named with a leading underscore next to its use;
  * tests/sentiment/test_speedups.py checks that both give the same results.
@@ -1631,179 +1631,20 @@ candidate_rules_from_table(PyObject *tokens, PyObject *text, const RuleTable *t)
     return out;
 }
 
-/* ---- care-layer candidate rules (care_layer.CareLayer._candidates) ------------------------ */
-
-/* a token's index key of `size` characters: its first `size` characters (new reference) */
-static PyObject *
-index_key(PyObject *token, Py_ssize_t size)
-{
-    if (PyUnicode_GET_LENGTH(token) <= size) {
-        Py_INCREF(token);
-        return token;
-    }
-    return PyUnicode_Substring(token, 0, size);
-}
-
-static int
-set_rule_bits(unsigned char *bits, PyObject *numbers, Py_ssize_t rule_count)
-{
-    if (!PyTuple_Check(numbers)) {
-        PyErr_SetString(PyExc_TypeError, "rule numbers are a tuple");
-        return -1;
-    }
-    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(numbers); k++) {
-        Py_ssize_t number = PyLong_AsSsize_t(PyTuple_GET_ITEM(numbers, k));
-        if (number == -1 && PyErr_Occurred()) {
-            return -1;
-        }
-        if (number < 0 || number >= rule_count) {
-            PyErr_SetString(PyExc_IndexError, "rule number out of range");
-            return -1;
-        }
-        bits[number] = 1;
-    }
-    return 0;
-}
-
-/* candidate_rules(tokens, text, index): numbers (ascending) of the rules whose regex may
- * match `text`, whose tokens these are; a text's keys are its tokens' first 3 and 4 characters.  index = (rule_count, always, by_trigger, unrequired,
- * by_required, further): `always` and `unrequired` tuples of rule numbers, `by_trigger` and
- * `by_required` dicts index key -> tuple of rule numbers, `further` a tuple (one per rule) of
- * tuples of sets of index keys, one key of each set must be among the text's keys.  A rule is
- * a candidate when it is always run or one of its trigger keys is among the text's keys, and it
- * has no required words or one of its first required keys is there, and every further set is
- * met.  "0" is among the keys of a text with a digit anywhere (even glued to letters: "2nd"). */
+/* candidate_rules(tokens, text, table): numbers (ascending) of the care rules whose regex may
+ * match `text`, whose tokens these are (care_layer._candidate_rules); `table` is
+ * rule_table(care_layer.RuleIndex). */
 static PyObject *
 candidate_rules(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs == 3 && PyList_Check(args[0]) && PyUnicode_Check(args[1])
-        && PyCapsule_CheckExact(args[2])) {
-        const RuleTable *table = PyCapsule_GetPointer(args[2], RULE_TABLE_NAME);
-        return table == NULL ? NULL : candidate_rules_from_table(args[0], args[1], table);
-    }
     if (nargs != 3 || !PyList_Check(args[0]) || !PyUnicode_Check(args[1])
-        || !PyTuple_Check(args[2]) || PyTuple_GET_SIZE(args[2]) != 6) {
-        PyErr_SetString(PyExc_TypeError, "candidate_rules(tokens: list, text: str, index: 6-tuple)");
+        || !PyCapsule_CheckExact(args[2])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "candidate_rules(tokens: list, text: str, table: rule_table(...))");
         return NULL;
     }
-    PyObject *tokens = args[0], *text = args[1], *index = args[2];
-    int has_digit = 0;
-    {
-        Py_ssize_t length = PyUnicode_GET_LENGTH(text);
-        int kind = PyUnicode_KIND(text);
-        const void *data = PyUnicode_DATA(text);
-        for (Py_ssize_t i = 0; i < length && !has_digit; i++) {
-            has_digit = Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, i));
-        }
-    }
-    Py_ssize_t rule_count = PyLong_AsSsize_t(PyTuple_GET_ITEM(index, 0));
-    if (rule_count == -1 && PyErr_Occurred()) {
-        return NULL;
-    }
-    PyObject *always = PyTuple_GET_ITEM(index, 1), *by_trigger = PyTuple_GET_ITEM(index, 2);
-    PyObject *unrequired = PyTuple_GET_ITEM(index, 3), *by_required = PyTuple_GET_ITEM(index, 4);
-    PyObject *further = PyTuple_GET_ITEM(index, 5);
-    if (!PyDict_Check(by_trigger) || !PyDict_Check(by_required) || !PyTuple_Check(further)
-        || PyTuple_GET_SIZE(further) != rule_count) {
-        PyErr_SetString(PyExc_TypeError, "index: (count, tuple, dict, tuple, dict, tuple of count)");
-        return NULL;
-    }
-    Py_ssize_t n = PyList_GET_SIZE(tokens);
-    unsigned char *triggered = PyMem_Calloc(2 * rule_count + 1, 1);
-    PyObject *keys = PyList_New(0);
-    PyObject *out = NULL;
-    if (triggered == NULL || keys == NULL) {
-        PyErr_NoMemory();
-        goto done;
-    }
-    unsigned char *met = triggered + rule_count;
-    if (set_rule_bits(triggered, always, rule_count) < 0
-        || set_rule_bits(met, unrequired, rule_count) < 0) {
-        goto done;
-    }
-    /* each token's keys of 3 and 4 characters (care_layer._index_key), then "0" */
-    for (Py_ssize_t step = 0; step <= 2 * n; step++) {
-        PyObject *key;
-        if (step < 2 * n) {
-            PyObject *token = PyList_GET_ITEM(tokens, step / 2);
-            if (!PyUnicode_Check(token)) {
-                PyErr_SetString(PyExc_TypeError, "tokens are str");
-                goto done;
-            }
-            if (step % 2 == 1 && PyUnicode_GET_LENGTH(token) <= 3) {
-                continue; /* its 4-character key is its 3-character one */
-            }
-            key = index_key(token, step % 2 == 0 ? 3 : 4);
-        }
-        else if (has_digit) {
-            key = PyUnicode_FromString("0");
-        }
-        else {
-            break;
-        }
-        if (key == NULL || PyList_Append(keys, key) < 0) {
-            Py_XDECREF(key);
-            goto done;
-        }
-        Py_DECREF(key);
-        PyObject *rules = PyDict_GetItemWithError(by_trigger, key);
-        if ((rules == NULL && PyErr_Occurred())
-            || (rules != NULL && set_rule_bits(triggered, rules, rule_count) < 0)) {
-            goto done;
-        }
-        rules = PyDict_GetItemWithError(by_required, key);
-        if ((rules == NULL && PyErr_Occurred())
-            || (rules != NULL && set_rule_bits(met, rules, rule_count) < 0)) {
-            goto done;
-        }
-    }
-    if ((out = PyList_New(0)) == NULL) {
-        goto done;
-    }
-    Py_ssize_t key_count = PyList_GET_SIZE(keys);
-    for (Py_ssize_t number = 0; number < rule_count; number++) {
-        if (!triggered[number] || !met[number]) {
-            continue;
-        }
-        PyObject *sets = PyTuple_GET_ITEM(further, number);
-        if (!PyTuple_Check(sets)) {
-            PyErr_SetString(PyExc_TypeError, "index: further is a tuple of tuples of sets");
-            Py_CLEAR(out);
-            goto done;
-        }
-        int all_met = 1;
-        for (Py_ssize_t k = 0; all_met && k < PyTuple_GET_SIZE(sets); k++) {
-            PyObject *wanted = PyTuple_GET_ITEM(sets, k);
-            if (!PyAnySet_Check(wanted)) {
-                PyErr_SetString(PyExc_TypeError, "index: further required keys are sets");
-                Py_CLEAR(out);
-                goto done;
-            }
-            int found = 0;
-            for (Py_ssize_t j = 0; !found && j < key_count; j++) {
-                found = PySet_Contains(wanted, PyList_GET_ITEM(keys, j));
-                if (found < 0) {
-                    Py_CLEAR(out);
-                    goto done;
-                }
-            }
-            all_met = found;
-        }
-        if (!all_met) {
-            continue;
-        }
-        PyObject *value = PyLong_FromSsize_t(number);
-        if (value == NULL || PyList_Append(out, value) < 0) {
-            Py_XDECREF(value);
-            Py_CLEAR(out);
-            goto done;
-        }
-        Py_DECREF(value);
-    }
-done:
-    PyMem_Free(triggered);
-    Py_XDECREF(keys);
-    return out;
+    const RuleTable *table = PyCapsule_GetPointer(args[2], RULE_TABLE_NAME);
+    return table == NULL ? NULL : candidate_rules_from_table(args[0], args[1], table);
 }
 
 static PyMethodDef speedups_methods[] = {
