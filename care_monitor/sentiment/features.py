@@ -18,10 +18,6 @@ _DIGITS_OR_REPEATS = re.compile(r"\d+|(.)\1\1\1+")
 _TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 
 
-def normalise(text: str) -> str:
-    return _DIGITS_OR_REPEATS.sub(_shorten, _lower_and_mask(text))
-
-
 def _shorten(match: re.Match[str]) -> str:
     """A run of digits -> "0"; a character repeated 4+ times -> 3 times ("sooooo" -> "sooo")."""
     repeated = match.group(1)
@@ -29,7 +25,7 @@ def _shorten(match: re.Match[str]) -> str:
 
 
 def _split_tokens(masked: str) -> list[str]:
-    """normalise's last step and the split, for a lower-cased, masked text (_lower_and_mask):
+    """The last normalising step and the split, for a lower-cased, masked text (_lower_and_mask):
     digit runs and repeats shortened, then words and symbols.  Pure-Python twin of
     `_speedups.split_tokens`."""
     return _TOKEN.findall(_DIGITS_OR_REPEATS.sub(_shorten, masked))
@@ -42,7 +38,7 @@ except ImportError:  # pragma: no cover - an install without a C compiler
 
 
 def _lower_and_mask(text: str) -> str:
-    """normalise's first steps: lower-case, URLs and @handles replaced by placeholders."""
+    """The first normalising steps: lower-case, URLs and @handles replaced by placeholders."""
     text = text.lower()
     if "http" in text or "www." in text:  # cheap substring checks skip most regex passes
         text = _URL.sub(" httpurl ", text)

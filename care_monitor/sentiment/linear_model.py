@@ -24,7 +24,7 @@ MODEL_LANGUAGES = ("es", "fr", "de", "it", "pt", "ro", "vi")
 LABEL_EDGE = 0.05
 WORD_CACHE_SIZE = 50_000
 REASON_MIN_LEAN = 0.3  # a word is a reason when its weights lean at least this much
-# placeholders of features.normalise and retweet markers: never shown as reasons
+# placeholders of features.tokens and retweet markers: never shown as reasons
 NOT_REASONS = frozenset({"user", "http", "https", "httpurl", "www", "rt"})
 
 
