@@ -57,7 +57,10 @@ bench-report: $(STAMP) system-deps
 bench-sentiment: $(STAMP)
 	$(BIN)/python -m bench.bench_sentiment
 
-# retrains care_monitor/sentiment/models/*.json.gz from ../shared/data/sentiment-train and bench/data (needs scikit-learn)
+# retrains care_monitor/sentiment/models/*.json.gz from ../shared/data/sentiment-train and bench/data
+# (scikit-learn; the word-vector models also need the encoder of the `train` extra)
 train-sentiment: $(STAMP)
+	$(BIN)/pip install --quiet -e ".[airflow,dev,train]"
 	$(BIN)/python -m bench.train_sentiment
 	$(BIN)/python -m bench.train_complaints
+	$(BIN)/python -m bench.train_word_vectors

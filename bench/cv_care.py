@@ -28,6 +28,7 @@ import pickle
 from pathlib import Path
 
 import numpy as np
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from bench.datasets import DEV_DIR, LABELS, read_tsv, train_rows
@@ -36,6 +37,7 @@ from care_monitor.sentiment import care_layer as care_module
 from care_monitor.sentiment import scorer as scorer_module
 from care_monitor.sentiment.features import tokens
 from care_monitor.sentiment.linear_model import MODEL_DIR, LinearModel
+from care_monitor.sentiment.word_vector_model import load_word_vector_model, negativity_valence
 
 CACHE = Path("/tmp/care_monitor_cv_cache")
 
@@ -68,6 +70,28 @@ def model_valences(language: str) -> tuple[list[str], np.ndarray, np.ndarray]:
     return texts, y, valence
 
 
+def vector_valences(
+    language: str, texts: list[str], y: np.ndarray, ngram_valence: np.ndarray
+) -> np.ndarray:
+    """What the shipped word-vector model's combination adds to each row's capped n-gram
+    valence, from fold models trained like bench.train_word_vectors (zeros without one)."""
+    shipped = load_word_vector_model(language)
+    if shipped is None:
+        return np.zeros(len(texts))
+    from bench.train_word_vectors import embed, mean_vectors, vocabulary
+
+    words = vocabulary(language, texts)
+    x = mean_vectors(texts, {w: i for i, w in enumerate(words)}, embed(words))
+    with gzip.open(MODEL_DIR / f"{language}.vectors.json.gz", "rt", encoding="utf-8") as handle:
+        c = json.load(handle)["training"]["C"]
+    added = (shipped.ngram_weight - 1.0) * ngram_valence
+    for train_idx, test_idx in StratifiedKFold(5, shuffle=True, random_state=0).split(texts, y):
+        fold = LogisticRegression(C=c, max_iter=3000).fit(x[train_idx], y[train_idx])
+        for i, p in zip(test_idx, fold.predict_proba(x[test_idx])[:, 0]):
+            added[i] += negativity_valence(p, shipped.weight, shipped.offset)
+    return added
+
+
 def report(name: str, y: np.ndarray, score: np.ndarray) -> dict:
     pred = np.where(score <= scorer_module.NEGATIVE_THRESHOLD, 0,
                     np.where(score >= scorer_module.POSITIVE_THRESHOLD, 2, 1))
@@ -93,7 +117,7 @@ def report(name: str, y: np.ndarray, score: np.ndarray) -> dict:
 def cv(language: str, care: care_module.CareLayer, label: str = "cv") -> dict:
     texts, y, valence = model_valences(language)
     scorer = scorer_module.Scorer(complaint_model=False)
-    total = valence.copy()
+    total = valence + vector_valences(language, texts, y, valence)
     for i, text in enumerate(texts):
         toks = tokens(text)
         total[i] += scorer._emoticon_valence(text, toks, [])

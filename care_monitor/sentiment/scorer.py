@@ -21,6 +21,7 @@ from care_monitor.sentiment.language import detect_language
 from care_monitor.sentiment.linear_model import MODEL_LANGUAGES, load_model
 from care_monitor.sentiment.questions import only_information_questions
 from care_monitor.sentiment.result import SentimentResult
+from care_monitor.sentiment.word_vector_model import load_word_vector_model
 
 NEGATIVE_THRESHOLD = -0.05
 POSITIVE_THRESHOLD = 0.05
@@ -136,6 +137,11 @@ class Scorer:
             result = model.score(text, toks=toks)
             valence = max(-MODEL_MAX_VALENCE, min(MODEL_MAX_VALENCE, to_valence(result.score)))
             reasons += [(result.score, r) for r in result.reasons]
+            vectors = load_word_vector_model(lang)
+            if vectors is not None:  # the n-gram model's topics, tempered by the word vectors
+                evidence = vectors.evidence(toks)
+                valence = vectors.ngram_weight * valence + evidence.valence
+                reasons += [(evidence.valence, word) for word in evidence.reasons]
             valence += self._brand_word_valence(key, text, reasons)
             valence += self._emoticon_valence(text, toks, reasons)
             analyzer = None

@@ -1,0 +1,99 @@
+"""Word-vector models: how negative a post reads, from words placed by a multilingual encoder.
+
+Trained by `make train-sentiment` (bench/train_word_vectors.py, which says why and how): a
+logistic regression on the mean of a post's word vectors.  Being linear, it ships as each word's
+contribution to the three class scores, so scoring is one look-up per token and a mean; the
+encoder itself is never loaded at run time.  Words outside the shipped vocabulary are skipped.
+
+The scorer uses only its P(negative): `weight * to_valence(offset - P(negative))`, capped like
+the n-gram model's valence.  An offset near the share of negatives a neutral post gets keeps
+ordinary posts near 0; a post whose words sit among blame and distress words gets pushed
+negative even when no lexicon word or trained n-gram names it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from functools import lru_cache
+from typing import NamedTuple
+
+from care_monitor.sentiment.linear_model import MODEL_DIR, NOT_REASONS
+
+VECTOR_LANGUAGES = ("it",)
+MAX_VALENCE = 2.5  # the same cap as the n-gram model's (scorer.MODEL_MAX_VALENCE)
+VADER_ALPHA = 15.0
+MAX_REASONS = 2
+REASON_MIN_LEAN = 1.0  # a word is a reason when its negative score beats the others by this
+
+
+class VectorEvidence(NamedTuple):
+    valence: float
+    reasons: tuple[str, ...]
+
+
+def negativity_valence(p_negative: float, weight: float, offset: float) -> float:
+    """Valence added for a post with this P(negative): `weight` times VADER's valence of
+    (offset - P(negative)), the valence capped at +-MAX_VALENCE first."""
+    score = max(-0.9999, min(0.9999, offset - p_negative))
+    valence = score * math.sqrt(VADER_ALPHA / (1.0 - score * score))
+    return weight * max(-MAX_VALENCE, min(MAX_VALENCE, valence))
+
+
+class WordVectorModel:
+    def __init__(self, model: dict) -> None:
+        self.language = model["language"]
+        if model.get("classes") != ["negative", "neutral", "positive"]:
+            raise ValueError(f"word-vector model {self.language}: classes must be "
+                             "negative, neutral, positive")
+        combination = model["combination"]
+        self.ngram_weight = float(combination["ngram_weight"])
+        self.weight = float(combination["weight"])
+        self.offset = float(combination["offset"])
+        if not (0.0 <= self.ngram_weight <= 1.0 and 0.0 < self.weight <= 1.0
+                and 0.0 < self.offset < 1.0):
+            raise ValueError(f"word-vector model {self.language}: combination {combination} "
+                             "out of range")
+        neg, neu, pos = model["intercept"]
+        self._intercept = complex(neg - neu, pos - neu)
+        # each word as complex(neg - neu, pos - neu): softmax sees only differences, and a sum
+        # of complex numbers adds both in one C loop
+        self._rows = {word: complex(n - u, p - u) for word, (n, u, p) in model["words"].items()}
+        self._leans = {
+            word: n - max(u, p) for word, (n, u, p) in model["words"].items()
+            if n - max(u, p) >= REASON_MIN_LEAN and word not in NOT_REASONS
+        }
+
+    def p_negative(self, toks: list[str]) -> float | None:
+        """P(negative) from the mean of the known words' rows; None when no word is known."""
+        rows = [row for row in map(self._rows.get, toks) if row is not None]
+        if not rows:
+            return None
+        logits = self._intercept + sum(rows) / len(rows)
+        neg, pos = logits.real, logits.imag
+        top = max(neg, 0.0, pos)
+        e_neg, e_neu, e_pos = math.exp(neg - top), math.exp(-top), math.exp(pos - top)
+        return e_neg / (e_neg + e_neu + e_pos)
+
+    def evidence(self, toks: list[str]) -> VectorEvidence:
+        p = self.p_negative(toks)
+        if p is None:
+            return VectorEvidence(0.0, ())
+        valence = negativity_valence(p, self.weight, self.offset)
+        if valence >= 0:
+            return VectorEvidence(valence, ())
+        leaning = sorted(
+            {tok: self._leans[tok] for tok in toks if tok in self._leans}.items(),
+            key=lambda item: -item[1],
+        )
+        return VectorEvidence(valence, tuple(word for word, _ in leaning[:MAX_REASONS]))
+
+
+@lru_cache(maxsize=None)
+def load_word_vector_model(language: str) -> WordVectorModel | None:
+    path = MODEL_DIR / f"{language}.vectors.json.gz"
+    if language not in VECTOR_LANGUAGES or not path.is_file():
+        return None
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return WordVectorModel(json.load(handle))
