@@ -78,10 +78,11 @@ def vector_valences(
     shipped = load_word_vector_model(language)
     if shipped is None:
         return np.zeros(len(texts))
-    from bench.train_word_vectors import embed, mean_vectors, vocabulary
+    from bench.train_word_vectors import embed, features, vocabulary, word_sums
 
     words = vocabulary(language, texts)
-    x = mean_vectors(texts, {w: i for i, w in enumerate(words)}, embed(words))
+    sums, counts = word_sums(texts, {w: i for i, w in enumerate(words)}, embed(words))
+    x = features(sums, counts, shipped.shrink)
     with gzip.open(MODEL_DIR / f"{language}.vectors.json.gz", "rt", encoding="utf-8") as handle:
         c = json.load(handle)["training"]["C"]
     added = (shipped.ngram_weight - 1.0) * ngram_valence

@@ -45,10 +45,15 @@ from care_monitor.sentiment import scorer as scorer_module
 from care_monitor.sentiment.care_layer import load_care_layer
 from care_monitor.sentiment.features import tokens
 from care_monitor.sentiment.linear_model import MODEL_DIR
-from care_monitor.sentiment.word_vector_model import VECTOR_LANGUAGES, negativity_valence
+from care_monitor.sentiment.word_vector_model import (
+    VECTOR_LANGUAGES,
+    negativity_valence,
+    outside_negation,
+)
 
 WORD_LISTS = REPO_ROOT / "bench" / "data"
 C_GRID = (1.0, 3.0, 10.0)
+SHRINKS = (0.0, 2.0, 5.0, 10.0)
 NGRAM_WEIGHTS = (0.0, 0.1, 0.15, 0.25, 0.35, 0.5, 0.75, 1.0)
 WEIGHTS = (0.1, 0.15, 0.25, 0.35, 0.5, 0.75, 1.0)
 OFFSETS = (0.1, 0.2, 0.3, 0.4)
@@ -83,14 +88,25 @@ def embed(words: list[str]) -> np.ndarray:
     return vectors
 
 
-def mean_vectors(texts: list[str], index: dict[str, int], vectors: np.ndarray) -> np.ndarray:
-    """Each text's mean word vector over its known words (zeros when none is known)."""
-    x = np.zeros((len(texts), vectors.shape[1]), dtype=np.float64)
+def word_sums(
+    texts: list[str], index: dict[str, int], vectors: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each text's sum of word vectors over its known words outside a negation's scope, as the
+    model reads them, and how many words that is."""
+    sums = np.zeros((len(texts), vectors.shape[1]), dtype=np.float64)
+    counts = np.zeros(len(texts))
     for i, text in enumerate(texts):
-        rows = [index[tok] for tok in tokens(text) if tok in index]
+        rows = [index[tok] for tok in outside_negation(tokens(text)) if tok in index]
         if rows:
-            x[i] = vectors[rows].mean(axis=0)
-    return x
+            sums[i] = vectors[rows].sum(axis=0, dtype=np.float64)
+            counts[i] = len(rows)
+    return sums, counts
+
+
+def features(sums: np.ndarray, counts: np.ndarray, shrink: float) -> np.ndarray:
+    """The model's input: the mean word vector, with `shrink` zero vectors added to every mean
+    (a post of two known words leans less than one of twenty)."""
+    return sums / np.maximum(counts + shrink, 1e-9)[:, None]
 
 
 def _combined_labels(valence: np.ndarray) -> np.ndarray:
@@ -100,7 +116,9 @@ def _combined_labels(valence: np.ndarray) -> np.ndarray:
                     np.where(score >= scorer_module.POSITIVE_THRESHOLD, 2, 1))
 
 
-def choose_combination(language: str, texts: list[str], y: np.ndarray, x: np.ndarray) -> dict:
+def choose_combination(
+    language: str, texts: list[str], y: np.ndarray, sums: np.ndarray, counts: np.ndarray
+) -> dict:
     """C and the combination weights with the best cross-validated objective (see module doc)."""
     _, _, ngram_valence = model_valences(language)
     scorer = scorer_module.Scorer(complaint_model=False)
@@ -111,7 +129,8 @@ def choose_combination(language: str, texts: list[str], y: np.ndarray, x: np.nda
     ])
     best: tuple = (-1.0,)
     folds = list(StratifiedKFold(5, shuffle=True, random_state=0).split(texts, y))
-    for c in C_GRID:
+    for c, shrink in itertools.product(C_GRID, SHRINKS):
+        x = features(sums, counts, shrink)
         p_negative = np.zeros(len(y))
         for train_idx, test_idx in folds:
             model = LogisticRegression(C=c, max_iter=3000).fit(x[train_idx], y[train_idx])
@@ -121,12 +140,13 @@ def choose_combination(language: str, texts: list[str], y: np.ndarray, x: np.nda
             valence = ngram_weight * ngram_valence + vector_valence + others
             objective = _objective(y, _combined_labels(valence))
             if objective > best[0] + 1e-9:
-                best = (objective, c, ngram_weight, weight, offset)
-    objective, c, ngram_weight, weight, offset = best
+                best = (objective, c, shrink, ngram_weight, weight, offset)
+    objective, c, shrink, ngram_weight, weight, offset = best
     baseline = _objective(y, _combined_labels(ngram_valence + others))
     print(f"  {language}: cv objective {baseline:.3f} without word vectors -> {objective:.3f} "
-          f"(C={c}, ngram_weight={ngram_weight}, weight={weight}, offset={offset})")
-    return {"C": c, "ngram_weight": ngram_weight, "weight": weight, "offset": offset,
+          f"(C={c}, shrink={shrink}, ngram_weight={ngram_weight}, weight={weight}, offset={offset})")
+    return {"C": c, "shrink": shrink, "ngram_weight": ngram_weight, "weight": weight,
+            "offset": offset,
             "cv_objective": round(objective, 4), "cv_objective_without": round(baseline, 4)}
 
 
@@ -139,8 +159,9 @@ def train(language: str) -> dict:
     words = vocabulary(language, texts)
     vectors = embed(words)
     index = {word: i for i, word in enumerate(words)}
-    x = mean_vectors(texts, index, vectors)
-    chosen = choose_combination(language, texts, y, x)
+    sums, counts = word_sums(texts, index, vectors)
+    chosen = choose_combination(language, texts, y, sums, counts)
+    x = features(sums, counts, chosen["shrink"])
     model = LogisticRegression(C=chosen["C"], max_iter=3000).fit(x, y)
     coef = model.coef_ - model.coef_.mean(axis=0)  # softmax sees only differences
     contributions = vectors.astype(np.float64) @ coef.T  # (words, 3): W.v of each word
@@ -151,7 +172,7 @@ def train(language: str) -> dict:
         "language": language,
         "classes": list(LABELS),
         "intercept": [round(float(b), 4) for b in model.intercept_ - model.intercept_.mean()],
-        "combination": {k: chosen[k] for k in ("ngram_weight", "weight", "offset")},
+        "combination": {k: chosen[k] for k in ("shrink", "ngram_weight", "weight", "offset")},
         "words": rows_out,
         "training": {
             "rows": len(rows), "C": chosen["C"], "vocabulary": len(words),

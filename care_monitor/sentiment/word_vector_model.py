@@ -19,13 +19,36 @@ import math
 from functools import lru_cache
 from typing import NamedTuple
 
+from care_monitor.sentiment.care_layer import _CLAUSE_END, _NEGATORS
 from care_monitor.sentiment.linear_model import MODEL_DIR, NOT_REASONS
 
 VECTOR_LANGUAGES = ("it",)
 MAX_VALENCE = 2.5  # the same cap as the n-gram model's (scorer.MODEL_MAX_VALENCE)
 VADER_ALPHA = 15.0
 MAX_REASONS = 2
-REASON_MIN_LEAN = 1.0  # a word is a reason when its negative score beats the others by this
+REASON_SHARE = 0.05
+NEGATION_SCOPE = 3  # words after a negator, within its clause, that the mean leaves out
+
+
+def outside_negation(toks: list[str]) -> list[str]:
+    """The tokens a mean of word vectors may read: a negator and the few words after it in
+    its clause are left out ("non è affatto male" holds "male" but is no blame), for training
+    and scoring alike.  A mean cannot flip what a negation flips; the care layer does that."""
+    if _NEGATORS.isdisjoint(toks):
+        return toks
+    kept: list[str] = []
+    skip = 0
+    for tok in toks:
+        if tok in _NEGATORS:
+            skip = NEGATION_SCOPE
+        elif skip and tok in _CLAUSE_END:
+            skip = 0
+            kept.append(tok)
+        elif skip:
+            skip -= 1
+        else:
+            kept.append(tok)
+    return kept
 
 
 class VectorEvidence(NamedTuple):
@@ -51,8 +74,9 @@ class WordVectorModel:
         self.ngram_weight = float(combination["ngram_weight"])
         self.weight = float(combination["weight"])
         self.offset = float(combination["offset"])
+        self.shrink = float(combination["shrink"])  # zero vectors added to every mean
         if not (0.0 <= self.ngram_weight <= 1.0 and 0.0 < self.weight <= 1.0
-                and 0.0 < self.offset < 1.0):
+                and 0.0 < self.offset < 1.0 and 0.0 <= self.shrink <= 100.0):
             raise ValueError(f"word-vector model {self.language}: combination {combination} "
                              "out of range")
         neg, neu, pos = model["intercept"]
@@ -60,17 +84,21 @@ class WordVectorModel:
         # each word as complex(neg - neu, pos - neu): softmax sees only differences, and a sum
         # of complex numbers adds both in one C loop
         self._rows = {word: complex(n - u, p - u) for word, (n, u, p) in model["words"].items()}
+        leans = {word: n - max(u, p) for word, (n, u, p) in model["words"].items()}
+        # reasons: words among the most negative-leaning REASON_SHARE of the vocabulary
+        ranked = sorted(leans.values(), reverse=True)
+        floor = max(0.0, ranked[int(len(ranked) * REASON_SHARE)]) if ranked else 0.0
         self._leans = {
-            word: n - max(u, p) for word, (n, u, p) in model["words"].items()
-            if n - max(u, p) >= REASON_MIN_LEAN and word not in NOT_REASONS
+            word: lean for word, lean in leans.items() if lean > floor and word not in NOT_REASONS
         }
 
     def p_negative(self, toks: list[str]) -> float | None:
-        """P(negative) from the mean of the known words' rows; None when no word is known."""
-        rows = [row for row in map(self._rows.get, toks) if row is not None]
+        """P(negative) from the mean of the known words' rows outside a negation's scope;
+        None when no such word is known."""
+        rows = [row for row in map(self._rows.get, outside_negation(toks)) if row is not None]
         if not rows:
             return None
-        logits = self._intercept + sum(rows) / len(rows)
+        logits = self._intercept + sum(rows) / (len(rows) + self.shrink)
         neg, pos = logits.real, logits.imag
         top = max(neg, 0.0, pos)
         e_neg, e_neu, e_pos = math.exp(neg - top), math.exp(-top), math.exp(pos - top)
@@ -84,7 +112,7 @@ class WordVectorModel:
         if valence >= 0:
             return VectorEvidence(valence, ())
         leaning = sorted(
-            {tok: self._leans[tok] for tok in toks if tok in self._leans}.items(),
+            {tok: self._leans[tok] for tok in outside_negation(toks) if tok in self._leans}.items(),
             key=lambda item: -item[1],
         )
         return VectorEvidence(valence, tuple(word for word, _ in leaning[:MAX_REASONS]))

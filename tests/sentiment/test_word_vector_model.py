@@ -1,0 +1,106 @@
+"""The shipped word-vector model: its per-word rows, its P(negative), and its place in the scorer."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+
+import pytest
+
+from care_monitor.sentiment.care_layer import load_care_layer
+from care_monitor.sentiment.features import tokens
+from care_monitor.sentiment.linear_model import MODEL_DIR
+from care_monitor.sentiment.scorer import Scorer
+from care_monitor.sentiment.word_vector_model import (
+    MAX_VALENCE,
+    VECTOR_LANGUAGES,
+    WordVectorModel,
+    load_word_vector_model,
+    negativity_valence,
+    outside_negation,
+)
+
+
+@pytest.fixture(scope="module")
+def raw() -> dict:
+    with gzip.open(MODEL_DIR / "it.vectors.json.gz", "rt", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _softmax_negative(logits: list[float]) -> float:
+    top = max(logits)
+    exps = [math.exp(v - top) for v in logits]
+    return exps[0] / sum(exps)
+
+
+def test_every_vector_language_ships_a_model():
+    for language in VECTOR_LANGUAGES:
+        assert load_word_vector_model(language) is not None, language
+    assert load_word_vector_model("en") is None
+    assert load_word_vector_model("ro") is None  # the encoder does not cover Romanian
+
+
+def test_p_negative_is_the_softmax_of_the_intercept_plus_the_shrunk_mean_row(raw):
+    model = WordVectorModel(raw)
+    toks = tokens("Che schifo di servizio, nessuno risponde xqzwvk")
+    known = [raw["words"][t] for t in toks if t in raw["words"]]
+    assert 2 <= len(known) < len(toks)  # unknown tokens and punctuation are skipped
+    shrink = raw["combination"]["shrink"]
+    logits = [b + sum(col) / (len(known) + shrink) for b, col in zip(raw["intercept"], zip(*known))]
+    assert math.isclose(model.p_negative(toks), _softmax_negative(logits), rel_tol=1e-9)
+
+
+def test_a_negation_and_the_words_after_it_in_its_clause_are_left_out():
+    assert outside_negation(tokens("non è affatto male, anzi bello")) == [",", "anzi", "bello"]
+    assert outside_negation(tokens("il film non mi è piaciuto per niente")) == [
+        "il", "film", "per", "niente"]
+    toks = tokens("senza negazioni qui")
+    assert outside_negation(toks) is toks
+
+
+def test_not_bad_is_not_negative_by_its_words_alone(raw):
+    model = WordVectorModel(raw)
+    assert model.evidence(tokens("il film non è affatto male")).valence > -0.1
+
+
+def test_a_post_without_known_words_gets_no_evidence(raw):
+    model = WordVectorModel(raw)
+    assert model.p_negative(tokens("xqzwvk !!! 123")) is None
+    assert model.evidence(tokens("xqzwvk !!!")) == (0.0, ())
+
+
+def test_blame_reads_more_negative_than_praise(raw):
+    model = WordVectorModel(raw)
+    blame = model.p_negative(tokens("una vergogna, gente incompetente e arrogante"))
+    praise = model.p_negative(tokens("che bella giornata, grazie di cuore a tutti"))
+    assert blame > 0.5 > praise
+    evidence = model.evidence(tokens("una vergogna, gente incompetente e arrogante"))
+    assert evidence.valence < 0
+    assert set(evidence.reasons) <= {"vergogna", "incompetente", "arrogante", "gente"}
+    assert evidence.reasons  # the words that drove it are named
+
+
+def test_negativity_valence_is_capped_and_zero_at_the_offset():
+    assert negativity_valence(0.2, 0.5, 0.2) == 0.0
+    assert negativity_valence(1.0, 0.25, 0.2) == pytest.approx(-0.25 * MAX_VALENCE)
+    assert negativity_valence(0.9, 1.0, 0.2) < negativity_valence(0.5, 1.0, 0.2) < 0
+    assert negativity_valence(0.0, 1.0, 0.2) > 0
+
+
+def test_a_combination_out_of_range_is_refused(raw):
+    broken = {**raw, "combination": {**raw["combination"], "offset": 1.5}}
+    with pytest.raises(ValueError, match="combination"):
+        WordVectorModel(broken)
+
+
+def test_the_scorer_adds_the_evidence_to_the_weighted_ngram_valence(raw):
+    """An Italian post whose blame is in words no care rule lists: the word vectors must lean
+    it negative, and name their words."""
+    text = "il solito dissidio tra intoccabili"
+    assert load_care_layer("it").evaluate(text).matches == ()
+    evidence = load_word_vector_model("it").evidence(tokens(text))
+    assert evidence.valence < 0 and evidence.reasons
+    result = Scorer().score(text, language="it")
+    assert result.label == "negative"
+    assert set(evidence.reasons) <= set(result.reasons)
