@@ -93,28 +93,33 @@ class WordVectorModel:
         }
 
     def p_negative(self, toks: list[str]) -> float | None:
-        """P(negative) from the mean of the known words' rows outside a negation's scope;
-        None when no such word is known."""
-        rows = [row for row in map(self._rows.get, outside_negation(toks)) if row is not None]
-        if not rows:
+        """P(negative) from the shrunk mean of the known words' rows outside a negation's
+        scope; None when no such word is known."""
+        return self._p_negative(outside_negation(toks))
+
+    def _p_negative(self, toks: list[str]) -> float | None:
+        rows = self._rows
+        known = [rows[tok] for tok in toks if tok in rows]
+        if not known:
             return None
-        logits = self._intercept + sum(rows) / (len(rows) + self.shrink)
+        logits = self._intercept + sum(known) / (len(known) + self.shrink)
         neg, pos = logits.real, logits.imag
-        top = max(neg, 0.0, pos)
-        e_neg, e_neu, e_pos = math.exp(neg - top), math.exp(-top), math.exp(pos - top)
-        return e_neg / (e_neg + e_neu + e_pos)
+        try:  # e^neg / (e^neg + e^0 + e^pos), relative to neutral's 0
+            return 1.0 / (1.0 + math.exp(-neg) + math.exp(pos - neg))
+        except OverflowError:
+            return 0.0
 
     def evidence(self, toks: list[str]) -> VectorEvidence:
-        p = self.p_negative(toks)
+        toks = outside_negation(toks)
+        p = self._p_negative(toks)
         if p is None:
             return VectorEvidence(0.0, ())
         valence = negativity_valence(p, self.weight, self.offset)
         if valence >= 0:
             return VectorEvidence(valence, ())
-        leaning = sorted(
-            {tok: self._leans[tok] for tok in outside_negation(toks) if tok in self._leans}.items(),
-            key=lambda item: -item[1],
-        )
+        leans = self._leans
+        leaning = sorted({tok: leans[tok] for tok in toks if tok in leans}.items(),
+                         key=lambda item: -item[1])
         return VectorEvidence(valence, tuple(word for word, _ in leaning[:MAX_REASONS]))
 
 
