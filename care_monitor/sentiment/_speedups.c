@@ -767,8 +767,9 @@ sum_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             goto fail;
         }
         PyList_SET_ITEM(rows, i, row);
-        if (!PyTuple_Check(row) || PyTuple_GET_SIZE(row) != 4) {
-            PyErr_SetString(PyExc_TypeError, "a model row is a 4-tuple");
+        /* (weights, features, lean, bigrams[, anything the caller keeps per word]) */
+        if (!PyTuple_Check(row) || PyTuple_GET_SIZE(row) < 4) {
+            PyErr_SetString(PyExc_TypeError, "a model row is a tuple of at least 4 items");
             goto fail;
         }
         if (add_weight(&sum, PyTuple_GET_ITEM(row, 0)) < 0) {
@@ -809,6 +810,45 @@ sum_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 fail:
     Py_DECREF(rows);
     return NULL;
+}
+
+/* ---- word-vector rows carried in model rows (word_vector_model.vector_sum) --------------- */
+
+static PyObject *
+vector_sum(PyObject *self, PyObject *rows)
+{
+    if (!PyList_Check(rows)) {
+        PyErr_SetString(PyExc_TypeError, "vector_sum(rows: list)");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(rows);
+    Py_complex sum = {0.0, 0.0};
+    Py_ssize_t count = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        /* a complex subclass's __complex__ is Python code that may change `rows` */
+        if (PyList_GET_SIZE(rows) != n) {
+            PyErr_SetString(PyExc_RuntimeError, "vector_sum: rows changed size");
+            return NULL;
+        }
+        PyObject *row = PyList_GET_ITEM(rows, i);
+        if (!PyTuple_Check(row) || PyTuple_GET_SIZE(row) < 5) {
+            PyErr_SetString(PyExc_TypeError,
+                            "a model row with a word-vector row is a tuple of at least 5 items");
+            return NULL;
+        }
+        PyObject *vector = PyTuple_GET_ITEM(row, 4);
+        if (vector == Py_None) {
+            continue;
+        }
+        Py_INCREF(row); /* keeps `vector` alive while add_weight may run Python code */
+        int failed = add_weight(&sum, vector) < 0;
+        Py_DECREF(row);
+        if (failed) {
+            return NULL;
+        }
+        count++;
+    }
+    return Py_BuildValue("(Dn)", &sum, count);
 }
 
 /* ---- VADER's per-word rules (vader_fast.score_words) ------------------------------------- */
@@ -1674,6 +1714,8 @@ static PyMethodDef speedups_methods[] = {
      "Numbers of the care rules whose regex may match a text with these tokens."},
     {"sum_rows", (PyCFunction)(void (*)(void))sum_rows, METH_FASTCALL,
      "(sum, feature count, rows) of a token list's cached model rows and bigrams."},
+    {"vector_sum", (PyCFunction)vector_sum, METH_O,
+     "(sum, count) of the word-vector rows (5th items, None skipped) of model rows."},
     {NULL, NULL, 0, NULL},
 };
 

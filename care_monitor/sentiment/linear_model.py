@@ -12,7 +12,7 @@ import itertools
 import json
 import math
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -31,6 +31,8 @@ NOT_REASONS = frozenset({"user", "http", "https", "httpurl", "www", "rt"})
 class ModelScore(NamedTuple):  # a tuple: cheaper to build per post than a frozen dataclass
     score: float  # calibrated, -1..1
     reasons: tuple[str, ...]
+    # each token's row (weights, features, lean, bigrams[, word-vector row when attached])
+    rows: Sequence[tuple] = ()
 
 
 def calibrate(model: dict) -> tuple[float, float]:
@@ -81,6 +83,7 @@ class LinearModel:
         self._gram_lookup = make_gram_lookup(self._grams)
         # every vocabulary word's row, computed once when the model loads: a known word costs
         # one look-up; only words the model never saw pay for their character n-grams
+        self._vector_rows: dict[str, complex] | None = None  # attach_word_vectors
         self._known: dict[str, tuple] = {word: self._word_row(word) for word in self._unigrams}
         self._cache: dict[str, tuple] = dict(self._known)
 
@@ -104,11 +107,20 @@ class LinearModel:
         raw = (e_pos - e_neg) / (e_neg + e_neu + e_pos)
         score = _map(raw, self._low, self._high)
         if abs(score) < LABEL_EDGE:
-            return ModelScore(score, ())  # a neutral score names no reasons
+            return ModelScore(score, (), rows)  # a neutral score names no reasons
         hits = [(row[2], tok) for row, tok in zip(rows, toks) if row[2]]
         if not hits:
-            return ModelScore(score, ())
-        return ModelScore(score, _reasons(hits, score, max_reasons))
+            return ModelScore(score, (), rows)
+        return ModelScore(score, _reasons(hits, score, max_reasons), rows)
+
+    def attach_word_vectors(self, vector_rows: dict[str, complex]) -> None:
+        """Carry each word's word-vector row (None for words without one) as a fifth item of
+        its cached row, so the word-vector model reads a post's words from `ModelScore.rows`:
+        one look-up per token serves both models (a second large dict cost ~10 us per post,
+        most of it in cache misses)."""
+        self._vector_rows = vector_rows
+        self._known = {word: (*row[:4], vector_rows.get(word)) for word, row in self._known.items()}
+        self.clear_cache()
 
     def clear_cache(self) -> None:
         """Forget the words met so far (the vocabulary's precomputed rows stay)."""
@@ -119,10 +131,11 @@ class LinearModel:
         """Summed weights of one word's unigram and character n-grams (features.word_features,
         same order), its number of features, its pos - neg lean (0 when weak) and its bigram
         weights as first word."""
-        return word_row(
+        row = word_row(
             self._unigrams, self._gram_lookup, self._bigrams, _NO_BIGRAMS, _reason_lean,
             _SURELY_WEAK, tok,
         )
+        return row if self._vector_rows is None else (*row, self._vector_rows.get(tok))
 
 
 def _reason_lean(tok: str, weights: complex) -> float:
@@ -164,7 +177,8 @@ def _sum_rows(
             row if row is not None else _cached_row(cache, make_row, known, limit, tok)
             for row, tok in zip(rows, toks)
         ]
-    weights, n, _, pairs = zip(*rows)
+    columns = tuple(zip(*rows))  # (weights, features, lean, bigrams[, word vector row])
+    weights, n, pairs = columns[0], columns[1], columns[3]
     total = sum(weights, 0j)
     count = sum(n) + len(toks) - 1  # one bigram feature per adjacent pair
     # bigrams: each word's {next word: weight} (empty when none), looked up in C
@@ -256,8 +270,16 @@ _WORD_OF = operator.itemgetter(1)
 
 @lru_cache(maxsize=None)
 def load_model(language: str) -> LinearModel | None:
+    """The language's n-gram model, with its word-vector model's rows attached if it has one
+    (every caller sees the same rows)."""
+    from care_monitor.sentiment.word_vector_model import load_word_vector_model  # imports us
+
     path = MODEL_DIR / f"{language}.json.gz"
     if not path.is_file():
         return None
     with gzip.open(path, "rt", encoding="utf-8") as handle:
-        return LinearModel(json.load(handle))
+        model = LinearModel(json.load(handle))
+    vectors = load_word_vector_model(language)
+    if vectors is not None:
+        model.attach_word_vectors(vectors.rows)
+    return model

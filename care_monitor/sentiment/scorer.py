@@ -13,15 +13,16 @@ import itertools
 import math
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from care_monitor.sentiment.care_layer import load_care_layer
 from care_monitor.sentiment.complaint_model import Complaint, load_complaint_model
 from care_monitor.sentiment.features import tokens as tokenise
 from care_monitor.sentiment.language import detect_language
-from care_monitor.sentiment.linear_model import MODEL_LANGUAGES, load_model
+from care_monitor.sentiment.linear_model import MODEL_LANGUAGES, LinearModel, load_model
 from care_monitor.sentiment.questions import only_information_questions
 from care_monitor.sentiment.result import SentimentResult
-from care_monitor.sentiment.word_vector_model import load_word_vector_model
+from care_monitor.sentiment.word_vector_model import WordVectorModel, load_word_vector_model
 
 NEGATIVE_THRESHOLD = -0.05
 POSITIVE_THRESHOLD = 0.05
@@ -130,18 +131,16 @@ class Scorer:
         toks = tokenise(text)  # once, shared by language id, the model and the care layer
         lang = detect_language(text, hint=language, tokens=toks)
         key = brand.lower() if brand else None
-        model = load_model(lang) if lang in MODEL_LANGUAGES else None
+        model, vectors = _models(lang) if lang in MODEL_LANGUAGES else (None, None)
         # reasons are (valence, text); only those leaning like the final score are kept
         reasons: list[tuple[float, str]] = []
         if model is not None:
             result = model.score(text, toks=toks)
             valence = max(-MODEL_MAX_VALENCE, min(MODEL_MAX_VALENCE, to_valence(result.score)))
             reasons += [(result.score, r) for r in result.reasons]
-            vectors = load_word_vector_model(lang)
             if vectors is not None:  # the n-gram model's topics, tempered by the word vectors
-                evidence = vectors.evidence(toks)
-                valence = vectors.ngram_weight * valence + evidence.valence
-                reasons += [(evidence.valence, word) for word in evidence.reasons]
+                vector_valence = vectors.valence(toks, result.rows)
+                valence = vectors.ngram_weight * valence + vector_valence
             valence += self._brand_word_valence(key, text, reasons)
             valence += self._emoticon_valence(text, toks, reasons)
             analyzer = None
@@ -173,6 +172,8 @@ class Scorer:
                 score = round(normalise(valence), 4)
         if analyzer is not None and abs(score) >= POSITIVE_THRESHOLD:
             reasons += self._lexicon_reasons(toks, analyzer.lexicon)
+        elif vectors is not None and vector_valence < 0 and score <= NEGATIVE_THRESHOLD:
+            reasons += [(vector_valence, word) for word in vectors.reasons(toks)]
         return SentimentResult(label_for(score), score, lang, _leaning(reasons, score, rating_valence, rating))
 
     @staticmethod
@@ -224,6 +225,13 @@ class Scorer:
                 total += valence
                 reasons.append((valence, token))
         return total
+
+
+@lru_cache(maxsize=None)
+def _models(language: str) -> tuple[LinearModel | None, WordVectorModel | None]:
+    """The language's n-gram model (its word rows carry the word-vector model's, attached at
+    load) and word-vector model."""
+    return load_model(language), load_word_vector_model(language)
 
 
 def _python_without_handles(text: str) -> str:

@@ -14,9 +14,11 @@ negative even when no lexicon word or trained n-gram names it.
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import math
 from functools import lru_cache
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from care_monitor.sentiment.care_layer import _CLAUSE_END, _NEGATORS
@@ -36,19 +38,23 @@ def outside_negation(toks: list[str]) -> list[str]:
     and scoring alike.  A mean cannot flip what a negation flips; the care layer does that."""
     if _NEGATORS.isdisjoint(toks):
         return toks
-    kept: list[str] = []
+    return list(itertools.compress(toks, _outside_negation_mask(toks)))
+
+
+def _outside_negation_mask(toks: list[str]) -> list[bool]:
+    mask: list[bool] = []
     skip = 0
     for tok in toks:
         if tok in _NEGATORS:
             skip = NEGATION_SCOPE
+            mask.append(False)
         elif skip and tok in _CLAUSE_END:
             skip = 0
-            kept.append(tok)
-        elif skip:
-            skip -= 1
+            mask.append(True)
         else:
-            kept.append(tok)
-    return kept
+            mask.append(not skip)
+            skip = max(0, skip - 1)
+    return mask
 
 
 class VectorEvidence(NamedTuple):
@@ -92,35 +98,66 @@ class WordVectorModel:
             word: lean for word, lean in leans.items() if lean > floor and word not in NOT_REASONS
         }
 
+    @property
+    def rows(self) -> dict[str, complex]:
+        """word -> complex(neg - neu, pos - neu), for LinearModel.attach_word_vectors."""
+        return self._rows
+
     def p_negative(self, toks: list[str]) -> float | None:
         """P(negative) from the shrunk mean of the known words' rows outside a negation's
         scope; None when no such word is known."""
-        return self._p_negative(outside_negation(toks))
+        return self._p_negative(list(map(self._rows.get, outside_negation(toks))))
 
-    def _p_negative(self, toks: list[str]) -> float | None:
-        rows = self._rows
-        known = [rows[tok] for tok in toks if tok in rows]
-        if not known:
+    def _p_negative(self, vector_rows: list[complex | None]) -> float | None:
+        known = [row for row in vector_rows if row is not None]
+        return self._p_negative_of_sum(sum(known), len(known))
+
+    def _p_negative_of_sum(self, total: complex, count: int) -> float | None:
+        if not count:
             return None
-        logits = self._intercept + sum(known) / (len(known) + self.shrink)
+        logits = self._intercept + total / (count + self.shrink)
         neg, pos = logits.real, logits.imag
         try:  # e^neg / (e^neg + e^0 + e^pos), relative to neutral's 0
             return 1.0 / (1.0 + math.exp(-neg) + math.exp(pos - neg))
         except OverflowError:
             return 0.0
 
-    def evidence(self, toks: list[str]) -> VectorEvidence:
-        toks = outside_negation(toks)
-        p = self._p_negative(toks)
-        if p is None:
-            return VectorEvidence(0.0, ())
-        valence = negativity_valence(p, self.weight, self.offset)
-        if valence >= 0:
-            return VectorEvidence(valence, ())
+    def valence(self, toks: list[str], rows: Sequence[tuple] = ()) -> float:
+        """The valence this model adds to a post.  `rows`: the n-gram model's rows of `toks`
+        with this model's rows attached (LinearModel.attach_word_vectors, ModelScore.rows),
+        which saves a look-up per token."""
+        if rows:  # the common case: one C pass over rows the n-gram model already holds
+            if not _NEGATORS.isdisjoint(toks):
+                rows = list(itertools.compress(rows, _outside_negation_mask(toks)))
+            p = self._p_negative_of_sum(*vector_sum(rows))
+        else:
+            p = self.p_negative(toks)
+        return 0.0 if p is None else negativity_valence(p, self.weight, self.offset)
+
+    def reasons(self, toks: list[str]) -> tuple[str, ...]:
+        """The post's words that lean hardest toward negative (asked only of posts whose
+        final label is negative: most posts never need them)."""
         leans = self._leans
-        leaning = sorted({tok: leans[tok] for tok in toks if tok in leans}.items(),
-                         key=lambda item: -item[1])
-        return VectorEvidence(valence, tuple(word for word, _ in leaning[:MAX_REASONS]))
+        found = {tok: leans[tok] for tok in outside_negation(toks) if tok in leans}
+        return tuple(sorted(found, key=found.__getitem__, reverse=True)[:MAX_REASONS])
+
+    def evidence(self, toks: list[str]) -> VectorEvidence:
+        valence = self.valence(toks)
+        return VectorEvidence(valence, self.reasons(toks) if valence < 0 else ())
+
+
+def _vector_sum(rows: list[tuple]) -> tuple[complex, int]:
+    """(sum, count) of the word-vector rows carried as the 5th item of n-gram model rows
+    (LinearModel.attach_word_vectors), None skipped.  Pure-Python twin of
+    `_speedups.vector_sum`."""
+    known = [row[4] for row in rows if row[4] is not None]
+    return sum(known, 0j), len(known)
+
+
+try:  # the compiled twin (setup.py builds it; optional)
+    from care_monitor.sentiment._speedups import vector_sum
+except ImportError:  # pragma: no cover - an install without a C compiler
+    vector_sum = _vector_sum
 
 
 @lru_cache(maxsize=None)

@@ -17,6 +17,7 @@ from care_monitor.sentiment import (
     scorer,
     stopwords,
     vader_fast,
+    word_vector_model,
 )
 from care_monitor.sentiment.scorer import Scorer
 from tests.sentiment.test_vader_fast import TEXTS as VADER_TEXTS
@@ -69,6 +70,7 @@ def test_the_compiled_steps_are_built():
     assert vader_fast.vader_words is not vader_fast._vader_words
     assert scorer._without_handles is not scorer._python_without_handles
     assert stopwords.guess_language is not stopwords._guess_language
+    assert word_vector_model.vector_sum is not word_vector_model._vector_sum
 
 
 def test_split_tokens_equals_the_regular_expressions():
@@ -100,11 +102,36 @@ def test_model_rows_and_sums_equal_the_python_twins(language):
 
 def _python_word_row(model: linear_model.LinearModel):
     def make_row(tok: str) -> tuple:
-        return linear_model._word_row(
+        row = linear_model._word_row(
             model._unigrams, model._grams, model._bigrams, linear_model._NO_BIGRAMS,
             linear_model._reason_lean, linear_model._SURELY_WEAK, tok,
         )
+        vectors = model._vector_rows
+        return row if vectors is None else (*row, vectors.get(tok))
     return make_row
+
+
+@pytest.mark.parametrize("language", word_vector_model.VECTOR_LANGUAGES)
+def test_word_vector_sums_equal_the_python_twin(language):
+    model = linear_model.load_model(language)
+    assert model._vector_rows is not None  # attached at load
+    found = 0
+    for text in SENTENCES[:-1] + VADER_TEXTS[:300] + _random_texts(300):
+        rows = model.score(text).rows
+        compiled, python = word_vector_model.vector_sum(list(rows)), word_vector_model._vector_sum(list(rows))
+        assert compiled[1] == python[1]
+        assert compiled[0] == pytest.approx(python[0], abs=1e-12)
+        found += compiled[1]
+    assert found > 100  # the texts hold words of the model's vocabulary
+
+
+def test_vector_sum_refuses_rows_without_a_vector_item():
+    with pytest.raises(TypeError, match="at least 5"):
+        word_vector_model.vector_sum([(1j, 1, 0.0, {})])
+    with pytest.raises(TypeError):
+        word_vector_model.vector_sum(((1j, 1, 0.0, {}, 1j),))  # a tuple, not a list
+    with pytest.raises(TypeError):
+        word_vector_model.vector_sum([(1j, 1, 0.0, {}, "not a number")])
 
 
 def test_a_full_model_cache_is_reset_to_the_vocabulary_by_both():
@@ -210,6 +237,7 @@ def test_the_scorer_gives_the_same_results_without_the_compiled_steps(monkeypatc
     monkeypatch.setattr(care_layer, "candidate_rules", care_layer._candidate_rules)
     monkeypatch.setattr(vader_fast, "score_words", vader_fast._score_words)
     monkeypatch.setattr(vader_fast, "vader_words", vader_fast._vader_words)
+    monkeypatch.setattr(word_vector_model, "vector_sum", word_vector_model._vector_sum)
     for language in linear_model.MODEL_LANGUAGES:
         model = linear_model.load_model(language)
         monkeypatch.setattr(model, "_gram_lookup", model._grams)  # the table is for C only

@@ -105,3 +105,25 @@ def test_the_scorer_adds_the_evidence_to_the_weighted_ngram_valence(raw):
     result = Scorer().score(text, language="it")
     assert result.label == "negative"
     assert set(evidence.reasons) <= set(result.reasons)
+
+
+@pytest.mark.parametrize("language", VECTOR_LANGUAGES)
+def test_the_rows_the_ngram_model_carries_give_the_same_valence(language):
+    """The scorer reads the word-vector rows from the n-gram model's rows (one look-up per
+    token); they must give what the model's own look-up gives, negations included."""
+    from care_monitor.sentiment.linear_model import load_model
+
+    texts = [
+        "non è affatto male, anzi bello", "il solito dissidio tra intoccabili",
+        "no es nada malo, pero tampoco bueno", "ce n'est pas terrible du tout",
+        "das ist nicht schlecht, aber auch nicht gut", "servicio pésimo, nadie responde",
+        "xqzwvk", "!!!",
+    ]
+    model, vectors = load_model(language), load_word_vector_model(language)
+    moved = 0
+    for text in texts:
+        toks = tokens(text)
+        rows = model.score(text, toks=toks).rows
+        assert vectors.valence(toks, rows) == pytest.approx(vectors.valence(toks), abs=1e-9)
+        moved += vectors.valence(toks) != 0.0
+    assert moved >= 4
