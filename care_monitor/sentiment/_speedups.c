@@ -814,21 +814,67 @@ fail:
 
 /* ---- word-vector rows carried in model rows (word_vector_model.vector_sum) --------------- */
 
+/* vector_sum(rows[, toks, negators, clause_ends, scope]): (sum, count) of the rows' 5th items
+ * (None skipped).  With the tokens: a negator and the next `scope` tokens are skipped, up to a
+ * clause end (word_vector_model._outside_negation_mask). */
 static PyObject *
-vector_sum(PyObject *self, PyObject *rows)
+vector_sum(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (!PyList_Check(rows)) {
-        PyErr_SetString(PyExc_TypeError, "vector_sum(rows: list)");
+    PyObject *rows = nargs >= 1 ? args[0] : NULL, *toks = NULL, *negators = NULL,
+             *clause_ends = NULL;
+    Py_ssize_t scope = 0;
+    if ((nargs != 1 && nargs != 5) || !PyList_Check(rows)
+        || (nargs == 5
+            && (!PyList_Check(args[1]) || !PyAnySet_Check(args[2]) || !PyAnySet_Check(args[3])
+                || (scope = PyLong_AsSsize_t(args[4])) < 0))) {
+        PyErr_Clear();
+        PyErr_SetString(PyExc_TypeError, "vector_sum(rows: list[, toks: list, negators: "
+                                         "frozenset, clause_ends: frozenset, scope: int >= 0])");
         return NULL;
     }
+    if (nargs == 5) {
+        toks = args[1];
+        negators = args[2];
+        clause_ends = args[3];
+    }
     Py_ssize_t n = PyList_GET_SIZE(rows);
+    if (toks != NULL && PyList_GET_SIZE(toks) != n) {
+        PyErr_SetString(PyExc_ValueError, "vector_sum: one row per token");
+        return NULL;
+    }
     Py_complex sum = {0.0, 0.0};
-    Py_ssize_t count = 0;
+    Py_ssize_t count = 0, skip = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
-        /* a complex subclass's __complex__ is Python code that may change `rows` */
-        if (PyList_GET_SIZE(rows) != n) {
-            PyErr_SetString(PyExc_RuntimeError, "vector_sum: rows changed size");
+        /* a token's __hash__ / __eq__ or a complex subclass's __complex__ is Python code that
+         * may change the lists */
+        if (PyList_GET_SIZE(rows) != n || (toks != NULL && PyList_GET_SIZE(toks) != n)) {
+            PyErr_SetString(PyExc_RuntimeError, "vector_sum: rows or toks changed size");
             return NULL;
+        }
+        if (toks != NULL) {
+            PyObject *tok = PyList_GET_ITEM(toks, i);
+            Py_INCREF(tok);
+            int negator = PySet_Contains(negators, tok);
+            int clause_end = negator == 0 && skip > 0 ? PySet_Contains(clause_ends, tok) : 0;
+            Py_DECREF(tok);
+            if (negator < 0 || clause_end < 0) {
+                return NULL;
+            }
+            if (negator) {
+                skip = scope;
+                continue;
+            }
+            if (clause_end) {
+                skip = 0;
+            }
+            else if (skip > 0) {
+                skip--;
+                continue;
+            }
+            if (PyList_GET_SIZE(rows) != n || PyList_GET_SIZE(toks) != n) {
+                PyErr_SetString(PyExc_RuntimeError, "vector_sum: rows or toks changed size");
+                return NULL;
+            }
         }
         PyObject *row = PyList_GET_ITEM(rows, i);
         if (!PyTuple_Check(row) || PyTuple_GET_SIZE(row) < 5) {
@@ -1714,7 +1760,7 @@ static PyMethodDef speedups_methods[] = {
      "Numbers of the care rules whose regex may match a text with these tokens."},
     {"sum_rows", (PyCFunction)(void (*)(void))sum_rows, METH_FASTCALL,
      "(sum, feature count, rows) of a token list's cached model rows and bigrams."},
-    {"vector_sum", (PyCFunction)vector_sum, METH_O,
+    {"vector_sum", (PyCFunction)(void (*)(void))vector_sum, METH_FASTCALL,
      "(sum, count) of the word-vector rows (5th items, None skipped) of model rows."},
     {NULL, NULL, 0, NULL},
 };

@@ -31,7 +31,8 @@ NOT_REASONS = frozenset({"user", "http", "https", "httpurl", "www", "rt"})
 class ModelScore(NamedTuple):  # a tuple: cheaper to build per post than a frozen dataclass
     score: float  # calibrated, -1..1
     reasons: tuple[str, ...]
-    # each token's row (weights, features, lean, bigrams[, word-vector row when attached])
+    # each token's row: weights, features, lean, bigrams (and, when a word-vector model is
+    # attached, its row and reason lean)
     rows: Sequence[tuple] = ()
 
 
@@ -84,8 +85,10 @@ class LinearModel:
         # every vocabulary word's row, computed once when the model loads: a known word costs
         # one look-up; only words the model never saw pay for their character n-grams
         self._vector_rows: dict[str, complex] | None = None  # attach_word_vectors
+        self._vector_leans: dict[str, float] = {}
         self._known: dict[str, tuple] = {word: self._word_row(word) for word in self._unigrams}
         self._cache: dict[str, tuple] = dict(self._known)
+        self._cache_limit = len(self._known) + WORD_CACHE_SIZE  # words met beyond the known
 
     def score(self, text: str, max_reasons: int = 3, toks: list[str] | None = None) -> ModelScore:
         """Same features and scaling as training: counts / sqrt(number of features).
@@ -97,7 +100,7 @@ class LinearModel:
         if not toks:
             return ModelScore(0.0, ())
         total, count, rows = sum_rows(
-            toks, self._cache, self._word_row, self._known, WORD_CACHE_SIZE
+            toks, self._cache, self._word_row, self._known, self._cache_limit
         )
         # class scores relative to neutral (neutral's is 0): softmax is unchanged by the shift
         logits = self._intercept_diff + total / math.sqrt(count)
@@ -106,20 +109,37 @@ class LinearModel:
         e_neg, e_neu, e_pos = math.exp(neg - top), math.exp(-top), math.exp(pos - top)
         raw = (e_pos - e_neg) / (e_neg + e_neu + e_pos)
         score = _map(raw, self._low, self._high)
-        if abs(score) < LABEL_EDGE:
-            return ModelScore(score, (), rows)  # a neutral score names no reasons
-        hits = [(row[2], tok) for row, tok in zip(rows, toks) if row[2]]
-        if not hits:
+        if not max_reasons:  # the caller asks `reasons` later, if it needs them
             return ModelScore(score, (), rows)
-        return ModelScore(score, _reasons(hits, score, max_reasons), rows)
+        return ModelScore(score, self.reasons(toks, rows, score, max_reasons), rows)
 
-    def attach_word_vectors(self, vector_rows: dict[str, complex]) -> None:
-        """Carry each word's word-vector row (None for words without one) as a fifth item of
-        its cached row, so the word-vector model reads a post's words from `ModelScore.rows`:
-        one look-up per token serves both models (a second large dict cost ~10 us per post,
-        most of it in cache misses)."""
-        self._vector_rows = vector_rows
-        self._known = {word: (*row[:4], vector_rows.get(word)) for word, row in self._known.items()}
+    def reasons(
+        self, toks: list[str], rows: Sequence[tuple], score: float, max_reasons: int = 3
+    ) -> tuple[str, ...]:
+        """The words that pushed hardest toward `score` (`rows`: ModelScore.rows of `toks`)."""
+        if abs(score) < LABEL_EDGE:
+            return ()  # a neutral score names no reasons
+        hits = [(row[2], tok) for row, tok in zip(rows, toks) if row[2]]
+        return _reasons(hits, score, max_reasons) if hits else ()
+
+    def attach_word_vectors(
+        self, vector_rows: dict[str, complex], vector_leans: dict[str, float]
+    ) -> None:
+        """Carry each word's word-vector row and reason lean (None and 0.0 for words without)
+        as a fifth and sixth item of its cached row, so the word-vector model reads a post's
+        words from `ModelScore.rows`: one look-up per token serves both models (separate
+        dicts cost ~7 us per post, most of it in cache misses)."""
+        self._vector_rows, self._vector_leans = vector_rows, vector_leans
+        known = {
+            word: (*row[:4], vector_rows.get(word), vector_leans.get(word, 0.0))
+            for word, row in self._known.items()
+        }
+        # the word-vector vocabulary (the language's common words) is known too: its rows are
+        # computed here once, not on each word's first sight in a stream
+        for word in vector_rows.keys() - known.keys():
+            known[word] = self._word_row(word)
+        self._known = known
+        self._cache_limit = len(known) + WORD_CACHE_SIZE
         self.clear_cache()
 
     def clear_cache(self) -> None:
@@ -135,7 +155,9 @@ class LinearModel:
             self._unigrams, self._gram_lookup, self._bigrams, _NO_BIGRAMS, _reason_lean,
             _SURELY_WEAK, tok,
         )
-        return row if self._vector_rows is None else (*row, self._vector_rows.get(tok))
+        if self._vector_rows is None:
+            return row
+        return (*row, self._vector_rows.get(tok), self._vector_leans.get(tok, 0.0))
 
 
 def _reason_lean(tok: str, weights: complex) -> float:
@@ -281,5 +303,5 @@ def load_model(language: str) -> LinearModel | None:
         model = LinearModel(json.load(handle))
     vectors = load_word_vector_model(language)
     if vectors is not None:
-        model.attach_word_vectors(vectors.rows)
+        model.attach_word_vectors(vectors.rows, vectors.leans)
     return model

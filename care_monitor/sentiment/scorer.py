@@ -135,9 +135,8 @@ class Scorer:
         # reasons are (valence, text); only those leaning like the final score are kept
         reasons: list[tuple[float, str]] = []
         if model is not None:
-            result = model.score(text, toks=toks)
+            result = model.score(text, toks=toks, max_reasons=0)  # its reasons: below, if any
             valence = max(-MODEL_MAX_VALENCE, min(MODEL_MAX_VALENCE, to_valence(result.score)))
-            reasons += [(result.score, r) for r in result.reasons]
             if vectors is not None:  # the n-gram model's topics, tempered by the word vectors
                 vector_valence = vectors.valence(toks, result.rows)
                 valence = vectors.ngram_weight * valence + vector_valence
@@ -172,8 +171,12 @@ class Scorer:
                 score = round(normalise(valence), 4)
         if analyzer is not None and abs(score) >= POSITIVE_THRESHOLD:
             reasons += self._lexicon_reasons(toks, analyzer.lexicon)
-        elif vectors is not None and vector_valence < 0 and score <= NEGATIVE_THRESHOLD:
-            reasons += [(vector_valence, word) for word in vectors.reasons(toks)]
+        elif model is not None and abs(score) >= POSITIVE_THRESHOLD:
+            if vectors is not None and score < 0:  # the word vectors name the blame words
+                if vector_valence < 0:
+                    reasons += [(vector_valence, w) for w in vectors.reasons(toks, result.rows)]
+            elif (result.score > 0) == (score > 0):  # only words leaning like the final score
+                reasons += [(result.score, r) for r in model.reasons(toks, result.rows, result.score)]
         return SentimentResult(label_for(score), score, lang, _leaning(reasons, score, rating_valence, rating))
 
     @staticmethod

@@ -41,14 +41,19 @@ def outside_negation(toks: list[str]) -> list[str]:
     return list(itertools.compress(toks, _outside_negation_mask(toks)))
 
 
-def _outside_negation_mask(toks: list[str]) -> list[bool]:
+def _outside_negation_mask(
+    toks: list[str],
+    negators: frozenset[str] = _NEGATORS,
+    clause_ends: frozenset[str] = _CLAUSE_END,
+    scope: int = NEGATION_SCOPE,
+) -> list[bool]:
     mask: list[bool] = []
     skip = 0
     for tok in toks:
-        if tok in _NEGATORS:
-            skip = NEGATION_SCOPE
+        if tok in negators:
+            skip = scope
             mask.append(False)
-        elif skip and tok in _CLAUSE_END:
+        elif skip and tok in clause_ends:
             skip = 0
             mask.append(True)
         else:
@@ -103,6 +108,11 @@ class WordVectorModel:
         """word -> complex(neg - neu, pos - neu), for LinearModel.attach_word_vectors."""
         return self._rows
 
+    @property
+    def leans(self) -> dict[str, float]:
+        """word -> how far it leans negative, for the words that may be reasons."""
+        return self._leans
+
     def p_negative(self, toks: list[str]) -> float | None:
         """P(negative) from the shrunk mean of the known words' rows outside a negation's
         scope; None when no such word is known."""
@@ -126,19 +136,38 @@ class WordVectorModel:
         """The valence this model adds to a post.  `rows`: the n-gram model's rows of `toks`
         with this model's rows attached (LinearModel.attach_word_vectors, ModelScore.rows),
         which saves a look-up per token."""
-        if rows:  # the common case: one C pass over rows the n-gram model already holds
-            if not _NEGATORS.isdisjoint(toks):
-                rows = list(itertools.compress(rows, _outside_negation_mask(toks)))
-            p = self._p_negative_of_sum(*vector_sum(rows))
-        else:
+        if not rows:
             p = self.p_negative(toks)
-        return 0.0 if p is None else negativity_valence(p, self.weight, self.offset)
+            return 0.0 if p is None else negativity_valence(p, self.weight, self.offset)
+        # the common case: one C pass over rows the n-gram model already holds
+        if _NEGATORS.isdisjoint(toks):
+            total, count = vector_sum(rows)
+        else:
+            total, count = vector_sum(rows, toks, _NEGATORS, _CLAUSE_END, NEGATION_SCOPE)
+        if not count:
+            return 0.0
+        logits = self._intercept + total / (count + self.shrink)
+        neg = logits.real
+        try:  # e^neg / (e^neg + e^0 + e^pos), relative to neutral's 0
+            score = self.offset - 1.0 / (1.0 + math.exp(-neg) + math.exp(logits.imag - neg))
+        except OverflowError:
+            score = self.offset
+        # negativity_valence, inline: this runs for every post of the language
+        valence = score * math.sqrt(VADER_ALPHA / (1.0 - score * score))
+        return self.weight * (valence if -MAX_VALENCE <= valence <= MAX_VALENCE
+                              else math.copysign(MAX_VALENCE, valence))
 
-    def reasons(self, toks: list[str]) -> tuple[str, ...]:
+    def reasons(self, toks: list[str], rows: Sequence[tuple] = ()) -> tuple[str, ...]:
         """The post's words that lean hardest toward negative (asked only of posts whose
-        final label is negative: most posts never need them)."""
-        leans = self._leans
-        found = {tok: leans[tok] for tok in outside_negation(toks) if tok in leans}
+        final label is negative: most posts never need them).  `rows` as for `valence`."""
+        if rows:
+            if not _NEGATORS.isdisjoint(toks):
+                mask = _outside_negation_mask(toks)
+                toks, rows = list(itertools.compress(toks, mask)), list(itertools.compress(rows, mask))
+            found = {tok: row[5] for row, tok in zip(rows, toks) if row[5]}
+        else:
+            leans = self._leans
+            found = {tok: leans[tok] for tok in outside_negation(toks) if tok in leans}
         return tuple(sorted(found, key=found.__getitem__, reverse=True)[:MAX_REASONS])
 
     def evidence(self, toks: list[str]) -> VectorEvidence:
@@ -146,10 +175,21 @@ class WordVectorModel:
         return VectorEvidence(valence, self.reasons(toks) if valence < 0 else ())
 
 
-def _vector_sum(rows: list[tuple]) -> tuple[complex, int]:
+def _vector_sum(
+    rows: list[tuple],
+    toks: list[str] | None = None,
+    negators: frozenset[str] = frozenset(),
+    clause_ends: frozenset[str] = frozenset(),
+    scope: int = 0,
+) -> tuple[complex, int]:
     """(sum, count) of the word-vector rows carried as the 5th item of n-gram model rows
-    (LinearModel.attach_word_vectors), None skipped.  Pure-Python twin of
-    `_speedups.vector_sum`."""
+    (LinearModel.attach_word_vectors), None skipped; with `toks`, those in a negation's scope
+    skipped too (as _outside_negation_mask).  Pure-Python twin of `_speedups.vector_sum`."""
+    if toks is not None:
+        if len(toks) != len(rows):
+            raise ValueError("vector_sum: one row per token")
+        mask = _outside_negation_mask(toks, negators, clause_ends, scope)
+        rows = list(itertools.compress(rows, mask))
     known = [row[4] for row in rows if row[4] is not None]
     return sum(known, 0j), len(known)
 

@@ -107,7 +107,9 @@ def _python_word_row(model: linear_model.LinearModel):
             linear_model._reason_lean, linear_model._SURELY_WEAK, tok,
         )
         vectors = model._vector_rows
-        return row if vectors is None else (*row, vectors.get(tok))
+        if vectors is None:
+            return row
+        return (*row, vectors.get(tok), model._vector_leans.get(tok, 0.0))
     return make_row
 
 
@@ -115,14 +117,38 @@ def _python_word_row(model: linear_model.LinearModel):
 def test_word_vector_sums_equal_the_python_twin(language):
     model = linear_model.load_model(language)
     assert model._vector_rows is not None  # attached at load
-    found = 0
-    for text in SENTENCES[:-1] + VADER_TEXTS[:300] + _random_texts(300):
-        rows = model.score(text).rows
-        compiled, python = word_vector_model.vector_sum(list(rows)), word_vector_model._vector_sum(list(rows))
-        assert compiled[1] == python[1]
-        assert compiled[0] == pytest.approx(python[0], abs=1e-12)
+    negation = (word_vector_model._NEGATORS, word_vector_model._CLAUSE_END,
+                word_vector_model.NEGATION_SCOPE)
+    negated_texts = [f"{text} non pas nicht no , {text}" for text in SENTENCES[:20]]
+    found = skipped = 0
+    for text in SENTENCES[:-1] + VADER_TEXTS[:300] + _random_texts(300) + negated_texts:
+        toks = features.tokens(text)
+        rows = list(model.score(text, toks=toks).rows)
+        for args in ((rows,), (rows, toks, *negation)):
+            compiled = word_vector_model.vector_sum(*args)
+            python = word_vector_model._vector_sum(*args)
+            assert compiled[1] == python[1], repr(text)
+            assert compiled[0] == pytest.approx(python[0], abs=1e-12)
         found += compiled[1]
+        skipped += word_vector_model.vector_sum(rows)[1] - compiled[1]
     assert found > 100  # the texts hold words of the model's vocabulary
+    assert skipped > 20  # and negations that leave some out
+
+
+def test_tokens_whose_hash_empties_the_lists_cannot_crash_vector_sum():
+    code = (
+        "rows = [(0j, 1, 0.0, {}, 1j) for _ in range(50)]\n"
+        "class Evil(str):\n"
+        "    def __hash__(self):\n"
+        "        rows.clear()\n"
+        "        return 1\n"
+        "toks = [Evil('w%d' % i) for i in range(50)]\n"
+        "try:\n"
+        "    s.vector_sum(rows, toks, frozenset({'not'}), frozenset({','}), 3)\n"
+        "except RuntimeError as error:\n"
+        "    print(error)\n"
+    )
+    assert _run_isolated(code) == "vector_sum: rows or toks changed size"
 
 
 def test_vector_sum_refuses_rows_without_a_vector_item():
@@ -132,6 +158,10 @@ def test_vector_sum_refuses_rows_without_a_vector_item():
         word_vector_model.vector_sum(((1j, 1, 0.0, {}, 1j),))  # a tuple, not a list
     with pytest.raises(TypeError):
         word_vector_model.vector_sum([(1j, 1, 0.0, {}, "not a number")])
+    with pytest.raises(ValueError, match="one row per token"):
+        word_vector_model.vector_sum([(1j, 1, 0.0, {}, 1j)], [], frozenset(), frozenset(), 3)
+    with pytest.raises(TypeError):
+        word_vector_model.vector_sum([(1j, 1, 0.0, {}, 1j)], ["a"], frozenset(), frozenset(), -1)
 
 
 def test_a_full_model_cache_is_reset_to_the_vocabulary_by_both():

@@ -125,5 +125,6 @@ def test_the_rows_the_ngram_model_carries_give_the_same_valence(language):
         toks = tokens(text)
         rows = model.score(text, toks=toks).rows
         assert vectors.valence(toks, rows) == pytest.approx(vectors.valence(toks), abs=1e-9)
+        assert vectors.reasons(toks, rows) == vectors.reasons(toks)
         moved += vectors.valence(toks) != 0.0
     assert moved >= 2  # each model knows its own language's words
