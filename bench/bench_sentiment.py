@@ -33,7 +33,7 @@ OWN_TRAINING_SETS = sorted(DATA.glob("complaints_en_*.tsv"))
 OWN_HELDOUT_SETS = sorted(DATA.glob("heldout_complaints_en_*.tsv"))
 # public sets copied with their attribution (bench/data/README.md); measured, never tuned on
 REVIEW_SETS = sorted(DATA.glob("reviews_en_*.tsv"))
-REPEATS = 3
+REPEATS = 7
 WARMUP_ROWS = 300
 
 
