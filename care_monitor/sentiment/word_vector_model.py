@@ -17,8 +17,8 @@ import gzip
 import itertools
 import json
 import math
-from functools import lru_cache
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 from care_monitor.sentiment.care_layer import _CLAUSE_END, _NEGATORS
