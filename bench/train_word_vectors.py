@@ -12,13 +12,14 @@ tweets never held still lands near ones they did.
 
 How: the encoder embeds every word of a vocabulary once, offline (the language's training
 tweets' words plus a general word list, bench/data/words_<lang>_*.txt).  A post's features are
-the mean vector of its known words; a multinomial logistic regression on them is linear, so
+the mean vector of its known words (a negation's scope left out, `shrink` zero vectors added to
+the mean); a multinomial logistic regression on them is linear, so
 each word's contribution W.v is precomputed and shipped as three numbers.  At run time there is
 no encoder, only one dict look-up per token (care_monitor/sentiment/word_vector_model.py).
 
 Combination: the scorer adds `weight * to_valence(offset - P(negative))` (capped) to
-`ngram_weight *` the n-gram model's valence, before the care layer.  C, weight, offset and
-ngram_weight are chosen together by 5-fold cross-validation on the training rows (the same folds
+`ngram_weight *` the n-gram model's valence, before the care layer.  C, shrink, weight, offset
+and ngram_weight are chosen together by 5-fold cross-validation on the training rows (the same folds
 and fold models as bench.cv_care: n-gram model + care layer + emoticons, as the scorer adds
 them), maximising bench.train_sentiment's objective at the global label edge.  The dev sets are
 never read.  Same data and package version -> byte-identical files.
@@ -32,14 +33,14 @@ import itertools
 import json
 import re
 import sys
-from pathlib import Path
+from importlib.metadata import version
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from bench.cv_care import CACHE, model_valences
-from bench.datasets import LABELS, REPO_ROOT
+from bench.datasets import LABELS, REPO_ROOT, train_rows
 from bench.train_sentiment import _objective
 from care_monitor.sentiment import scorer as scorer_module
 from care_monitor.sentiment.care_layer import load_care_layer
@@ -151,8 +152,6 @@ def choose_combination(
 
 
 def train(language: str) -> dict:
-    from bench.datasets import train_rows
-
     rows = train_rows(language)
     texts = [text for _, text in rows]
     y = np.array([LABELS.index(label) for label, _ in rows])
@@ -166,8 +165,6 @@ def train(language: str) -> dict:
     coef = model.coef_ - model.coef_.mean(axis=0)  # softmax sees only differences
     contributions = vectors.astype(np.float64) @ coef.T  # (words, 3): W.v of each word
     rows_out = {word: [round(float(v), 3) for v in contributions[i]] for i, word in enumerate(words)}
-    from importlib.metadata import version
-
     return {
         "language": language,
         "classes": list(LABELS),
