@@ -9,7 +9,7 @@ for each fold a model is trained on the other four folds exactly like `make trai
 does (C fixed to the shipped model's, thresholds picked by an inner 5-fold CV on those four
 folds), then each held-out row gets what the scorer computes for a model language: the model's
 valence capped at +-MODEL_MAX_VALENCE (times the word-vector model's `ngram_weight`, plus that
-model's valence from fold models trained like bench.train_word_vectors, for it/es/fr/de), plus
+model's valence from fold models trained like bench.train_word_vectors, for it/fr/de), plus
 VADER's emoticons, plus the care layer; normalised; negative at <= -0.05.  The fold models are cached in /tmp (they do not depend on the care file),
 so comparing lexicon candidates takes seconds.
 

@@ -24,7 +24,7 @@ from typing import NamedTuple
 from care_monitor.sentiment.care_layer import _CLAUSE_END, _NEGATORS
 from care_monitor.sentiment.linear_model import MODEL_DIR, NOT_REASONS
 
-VECTOR_LANGUAGES = ("it", "es", "fr", "de")
+VECTOR_LANGUAGES = ("it", "fr", "de")
 MAX_VALENCE = 2.5  # the same cap as the n-gram model's (scorer.MODEL_MAX_VALENCE)
 VADER_ALPHA = 15.0
 MAX_REASONS = 2
