@@ -128,3 +128,34 @@ def test_the_rows_the_ngram_model_carries_give_the_same_valence(language):
         assert vectors.reasons(toks, rows) == vectors.reasons(toks)
         moved += vectors.valence(toks) != 0.0
     assert moved >= 2  # each model knows its own language's words
+
+
+def test_the_training_features_are_what_the_model_reads():
+    """bench/train_word_vectors.py fits on `features(word_sums(...))`; the shipped model must
+    read a post the same way (negation scope left out, shrunk mean), or its rows mean nothing."""
+    import numpy as np
+
+    from bench.train_word_vectors import features, word_sums
+
+    rng = np.random.default_rng(0)
+    words = ["bello", "film", "male", "il", "è"]
+    vectors = rng.normal(size=(len(words), 8))
+    coef = rng.normal(size=(3, 8))
+    intercept = np.array([0.2, 0.0, -0.1])
+    shrink = 2.0
+    model = WordVectorModel({
+        "language": "it", "classes": ["negative", "neutral", "positive"],
+        "intercept": intercept.tolist(),
+        "combination": {"ngram_weight": 0.5, "weight": 0.5, "offset": 0.3, "shrink": shrink},
+        "words": {word: (vectors[i] @ coef.T).tolist() for i, word in enumerate(words)},
+    })
+    for text in ("il film non è male, è bello", "bello bello", "male", "non male"):
+        sums, counts = word_sums([text], {w: i for i, w in enumerate(words)}, vectors)
+        logits = intercept + features(sums, counts, shrink)[0] @ coef.T
+        expected = np.exp(logits - logits.max())
+        expected = expected[0] / expected.sum()
+        got = model.p_negative(tokens(text))
+        if counts[0] == 0:
+            assert got is None, text
+        else:
+            assert got == pytest.approx(expected, abs=1e-9), text
