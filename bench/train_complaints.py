@@ -15,8 +15,6 @@ general accuracy.  Deterministic: same data -> same bytes.
 
 from __future__ import annotations
 
-import gzip
-import json
 from collections import Counter
 from pathlib import Path
 
@@ -25,7 +23,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from bench.datasets import LABELS, read_tsv, train_rows
-from bench.train_sentiment import MIN_DF, MIN_WEIGHT, vectorise
+from bench.train_sentiment import MIN_DF, MIN_WEIGHT, vectorise, write_model
 from care_monitor.sentiment import Scorer
 from care_monitor.sentiment.complaint_model import MODEL_FILE, features_of
 from care_monitor.sentiment.features import tokens
@@ -121,9 +119,7 @@ def train() -> dict:
 
 def main() -> None:
     model = train()
-    payload = json.dumps(model, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    with open(MODEL_FILE, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as out:
-        out.write(payload.encode("utf-8"))
+    write_model(MODEL_FILE, model)
     print(f"en_complaint: {model['training']} -> {MODEL_FILE.name} ({MODEL_FILE.stat().st_size // 1024} KiB)")
 
 

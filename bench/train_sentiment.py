@@ -17,6 +17,7 @@ import json
 import math
 import sys
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -134,15 +135,20 @@ def train(language: str) -> dict:
     }
 
 
+def write_model(path: Path, model: dict) -> None:
+    """Gzipped JSON with sorted keys and no timestamp: the same model gives the same bytes."""
+    payload = json.dumps(model, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as out:
+        out.write(payload.encode("utf-8"))
+
+
 def main(languages: list[str]) -> None:
     MODEL_DIR.mkdir(parents=True, exist_ok=True)
     for language in languages or MODEL_LANGUAGES:
         model = train(language)
         calibrate(model)  # fails loudly if the thresholds cannot be mapped
         path = MODEL_DIR / f"{language}.json.gz"
-        payload = json.dumps(model, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as out:
-            out.write(payload.encode("utf-8"))
+        write_model(path, model)
         print(f"{language}: {model['training']} -> {path.name} ({path.stat().st_size // 1024} KiB)")
 
 

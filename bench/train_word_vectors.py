@@ -27,10 +27,8 @@ never read.  Same data and package version -> byte-identical files.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import itertools
-import json
 import re
 import sys
 from importlib.metadata import version
@@ -41,7 +39,7 @@ from sklearn.model_selection import StratifiedKFold
 
 from bench.cv_care import CACHE, model_valences
 from bench.datasets import LABELS, REPO_ROOT, train_rows
-from bench.train_sentiment import _objective
+from bench.train_sentiment import _objective, write_model
 from care_monitor.sentiment import scorer as scorer_module
 from care_monitor.sentiment.care_layer import load_care_layer
 from care_monitor.sentiment.features import tokens
@@ -184,9 +182,7 @@ def main(languages: list[str]) -> None:
     for language in languages or VECTOR_LANGUAGES:
         model = train(language)
         path = MODEL_DIR / f"{language}.vectors.json.gz"
-        payload = json.dumps(model, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as out:
-            out.write(payload.encode("utf-8"))
+        write_model(path, model)
         print(f"{language}: {model['training']} -> {path.name} ({path.stat().st_size // 1024} KiB)")
 
 
