@@ -19,7 +19,6 @@ import json
 import math
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import NamedTuple
 
 from care_monitor.sentiment.care_layer import _CLAUSE_END, _NEGATORS
 from care_monitor.sentiment.linear_model import MODEL_DIR, NOT_REASONS
@@ -60,11 +59,6 @@ def _outside_negation_mask(
             mask.append(not skip)
             skip = max(0, skip - 1)
     return mask
-
-
-class VectorEvidence(NamedTuple):
-    valence: float
-    reasons: tuple[str, ...]
 
 
 def negativity_valence(p_negative: float, weight: float, offset: float) -> float:
@@ -113,16 +107,19 @@ class WordVectorModel:
         """word -> how far it leans negative, for the words that may be reasons."""
         return self._leans
 
-    def p_negative(self, toks: list[str]) -> float | None:
+    def p_negative(self, toks: list[str], rows: Sequence[tuple] = ()) -> float | None:
         """P(negative) from the shrunk mean of the known words' rows outside a negation's
-        scope; None when no such word is known."""
-        return self._p_negative(list(map(self._rows.get, outside_negation(toks))))
-
-    def _p_negative(self, vector_rows: list[complex | None]) -> float | None:
-        known = [row for row in vector_rows if row is not None]
-        return self._p_negative_of_sum(sum(known), len(known))
-
-    def _p_negative_of_sum(self, total: complex, count: int) -> float | None:
+        scope; None when no such word is known.  `rows`: the n-gram model's rows of `toks`
+        with this model's rows attached (LinearModel.attach_word_vectors, ModelScore.rows),
+        which saves a look-up per token."""
+        if rows:  # the scorer's case: one C pass over rows the n-gram model already holds
+            if _NEGATORS.isdisjoint(toks):
+                total, count = vector_sum(rows)
+            else:
+                total, count = vector_sum(rows, toks, _NEGATORS, _CLAUSE_END, NEGATION_SCOPE)
+        else:
+            known = [row for row in map(self._rows.get, outside_negation(toks)) if row is not None]
+            total, count = sum(known, 0j), len(known)
         if not count:
             return None
         logits = self._intercept + total / (count + self.shrink)
@@ -133,29 +130,9 @@ class WordVectorModel:
             return 0.0
 
     def valence(self, toks: list[str], rows: Sequence[tuple] = ()) -> float:
-        """The valence this model adds to a post.  `rows`: the n-gram model's rows of `toks`
-        with this model's rows attached (LinearModel.attach_word_vectors, ModelScore.rows),
-        which saves a look-up per token."""
-        if not rows:
-            p = self.p_negative(toks)
-            return 0.0 if p is None else negativity_valence(p, self.weight, self.offset)
-        # the common case: one C pass over rows the n-gram model already holds
-        if _NEGATORS.isdisjoint(toks):
-            total, count = vector_sum(rows)
-        else:
-            total, count = vector_sum(rows, toks, _NEGATORS, _CLAUSE_END, NEGATION_SCOPE)
-        if not count:
-            return 0.0
-        logits = self._intercept + total / (count + self.shrink)
-        neg = logits.real
-        try:  # e^neg / (e^neg + e^0 + e^pos), relative to neutral's 0
-            score = self.offset - 1.0 / (1.0 + math.exp(-neg) + math.exp(logits.imag - neg))
-        except OverflowError:
-            score = self.offset
-        # negativity_valence, inline: this runs for every post of the language
-        valence = score * math.sqrt(VADER_ALPHA / (1.0 - score * score))
-        return self.weight * (valence if -MAX_VALENCE <= valence <= MAX_VALENCE
-                              else math.copysign(MAX_VALENCE, valence))
+        """The valence this model adds to a post (`rows` as for `p_negative`)."""
+        p = self.p_negative(toks, rows)
+        return 0.0 if p is None else negativity_valence(p, self.weight, self.offset)
 
     def reasons(self, toks: list[str], rows: Sequence[tuple] = ()) -> tuple[str, ...]:
         """The post's words that lean hardest toward negative (asked only of posts whose
@@ -169,10 +146,6 @@ class WordVectorModel:
             leans = self._leans
             found = {tok: leans[tok] for tok in outside_negation(toks) if tok in leans}
         return tuple(sorted(found, key=found.__getitem__, reverse=True)[:MAX_REASONS])
-
-    def evidence(self, toks: list[str]) -> VectorEvidence:
-        valence = self.valence(toks)
-        return VectorEvidence(valence, self.reasons(toks) if valence < 0 else ())
 
 
 def _vector_sum(

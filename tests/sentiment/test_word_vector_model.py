@@ -62,13 +62,14 @@ def test_a_negation_and_the_words_after_it_in_its_clause_are_left_out():
 
 def test_not_bad_is_not_negative_by_its_words_alone(raw):
     model = WordVectorModel(raw)
-    assert model.evidence(tokens("il film non è affatto male")).valence > -0.1
+    assert model.valence(tokens("il film non è affatto male")) > -0.1
 
 
 def test_a_post_without_known_words_gets_no_evidence(raw):
     model = WordVectorModel(raw)
     assert model.p_negative(tokens("xqzwvk !!! 123")) is None
-    assert model.evidence(tokens("xqzwvk !!!")) == (0.0, ())
+    assert model.valence(tokens("xqzwvk !!!")) == 0.0
+    assert model.reasons(tokens("xqzwvk !!!")) == ()
 
 
 def test_blame_reads_more_negative_than_praise(raw):
@@ -76,10 +77,11 @@ def test_blame_reads_more_negative_than_praise(raw):
     blame = model.p_negative(tokens("una vergogna, gente incompetente e arrogante"))
     praise = model.p_negative(tokens("che bella giornata, grazie di cuore a tutti"))
     assert blame > 0.5 > praise
-    evidence = model.evidence(tokens("una vergogna, gente incompetente e arrogante"))
-    assert evidence.valence < 0
-    assert set(evidence.reasons) <= {"vergogna", "incompetente", "arrogante", "gente"}
-    assert evidence.reasons  # the words that drove it are named
+    toks = tokens("una vergogna, gente incompetente e arrogante")
+    assert model.valence(toks) < 0
+    reasons = model.reasons(toks)
+    assert set(reasons) <= {"vergogna", "incompetente", "arrogante", "gente"}
+    assert reasons  # the words that drove it are named
 
 
 def test_negativity_valence_is_capped_and_zero_at_the_offset():
@@ -100,11 +102,12 @@ def test_the_scorer_adds_the_evidence_to_the_weighted_ngram_valence(raw):
     it negative, and name their words."""
     text = "il solito dissidio tra intoccabili"
     assert load_care_layer("it").evaluate(text).matches == ()
-    evidence = load_word_vector_model("it").evidence(tokens(text))
-    assert evidence.valence < 0 and evidence.reasons
+    model = load_word_vector_model("it")
+    vector_reasons = model.reasons(tokens(text))
+    assert model.valence(tokens(text)) < 0 and vector_reasons
     result = Scorer().score(text, language="it")
     assert result.label == "negative"
-    assert set(evidence.reasons) <= set(result.reasons)
+    assert set(vector_reasons) <= set(result.reasons)
 
 
 @pytest.mark.parametrize("language", VECTOR_LANGUAGES)
