@@ -22,7 +22,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.datasets import DEV_DIR, LABELS, read_tsv, require, train_rows, vi_holdout_rows
+from bench.datasets import (
+    DEV_DIR,
+    LABELS,
+    read_tsv,
+    require,
+    train_rows,
+    vi_holdout_rows,
+    without_diacritics,
+)
 from care_monitor.sentiment import Scorer, label_for
 from care_monitor.sentiment.care_layer import load_care_layer
 from care_monitor.sentiment.linear_model import MODEL_LANGUAGES, load_model
@@ -67,6 +75,8 @@ def datasets() -> list[tuple[str, str, list[tuple[str, str]]]]:
         language = path.stem.rsplit("_", 1)[-1]
         sets.append((path.stem, language, read_tsv(path)))
     sets.append(("uts2017_bank_vi (HELD-OUT 20% of train set)", "vi", vi_holdout_rows()))
+    sets.append(("uts2017_bank_vi HELD-OUT, no diacritics", "vi",
+                 [(label, without_diacritics(text)) for label, text in vi_holdout_rows()]))
     for path in OWN_TRAINING_SETS:
         sets.append((f"{path.stem} (OWN, trained on)", "en", read_tsv(path)))
     for path in OWN_HELDOUT_SETS:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import sys
+import unicodedata
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -56,3 +57,10 @@ def train_rows(language: str) -> list[tuple[str, str]]:
 
 def vi_holdout_rows() -> list[tuple[str, str]]:
     return [row for row in read_tsv(require(TRAIN_DIR) / VI_FILE) if is_vi_holdout(row[1])]
+
+
+def without_diacritics(text: str) -> str:
+    """`text` typed without accents, as many Vietnamese users write ("đ" becomes "d")."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))

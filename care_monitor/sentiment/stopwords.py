@@ -47,7 +47,10 @@ STOPWORDS: dict[str, str] = {
           "prin despre fără până unde când cand suntem ești era avea poate trebuie vreau eu ea "
           "lor meu mea iar deci însă încă mereu niciodată azi astăzi mâine",
     "vi": "không của và là có được cho này với các những một người đã thì mà tôi bạn rất quá "
-          "mình nhưng vẫn làm gì",
+          "mình nhưng vẫn làm gì "
+          # the same words as typed without diacritics, and common abbreviations
+          "khong duoc dc ko nhung nguoi cua minh roi cung nhieu chua nhe nha vay thi nhu cac "
+          "trong khi nua luon vao biet",
 }
 
 WORD_LANGUAGE: dict[str, str] = {}

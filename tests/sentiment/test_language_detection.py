@@ -63,3 +63,19 @@ def test_leaning_needs_a_strict_lead():
     assert stopwords.leaning(["questo", "xyz"]) == "it"
     assert stopwords.leaning(["xyz", "qwerty"]) is None
     assert stopwords.leaning(["questo", "the"]) is None  # one each: no lead
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["cam on shop nhieu nhe", "sp dung dc 2 ngay da hong, ko ai ho tro", "giao hang cham qua, shop khong tra loi"],
+)
+def test_vietnamese_typed_without_diacritics(text):
+    assert detect_language(text) == "vi"
+
+
+def test_vietnamese_words_without_diacritics_do_not_claim_other_languages():
+    from care_monitor.sentiment.stopwords import WORD_LANGUAGE
+
+    # each unaccented form is in the Vietnamese list only: a word in two lists is dropped
+    for word in ("khong", "duoc", "nhung", "nguoi", "cua", "roi", "nhieu", "chua"):
+        assert WORD_LANGUAGE[word] == "vi"
