@@ -39,6 +39,9 @@ DATA = Path(__file__).resolve().parent / "data"
 # the project's own English sets: complaints_en_* train the complaint detector (bench/data/README.md)
 OWN_TRAINING_SETS = sorted(DATA.glob("complaints_en_*.tsv"))
 OWN_HELDOUT_SETS = sorted(DATA.glob("heldout_complaints_en_*.tsv"))
+# the own sets in other languages: check_<lang>_* were read while tuning, heldout_<lang>_* never
+OWN_CHECK_SETS = sorted(DATA.glob("check_*.tsv"))
+OWN_BLIND_SETS = sorted(p for p in DATA.glob("heldout_*.tsv") if p not in OWN_HELDOUT_SETS)
 # public sets copied with their attribution (bench/data/README.md); measured, never tuned on
 REVIEW_SETS = sorted(DATA.glob("reviews_en_*.tsv"))
 REPEATS = 7
@@ -81,6 +84,10 @@ def datasets() -> list[tuple[str, str, list[tuple[str, str]]]]:
         sets.append((f"{path.stem} (OWN, trained on)", "en", read_tsv(path)))
     for path in OWN_HELDOUT_SETS:
         sets.append((f"{path.stem} (OWN, blind)", "en", read_tsv(path)))
+    for path in OWN_CHECK_SETS:
+        sets.append((f"{path.stem} (OWN, looked at)", path.stem.split("_")[1], read_tsv(path)))
+    for path in OWN_BLIND_SETS:
+        sets.append((f"{path.stem} (OWN, blind)", path.stem.split("_")[1], read_tsv(path)))
     for path in REVIEW_SETS:
         sets.append((f"{path.stem} (check only)", "en", read_tsv(path)))
     return sets

@@ -12,6 +12,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 DEV_DIR = SHARED_DATA / "sentiment-dev"
 TRAIN_DIR = SHARED_DATA / "sentiment-train"
+OWN_DATA = REPO_ROOT / "bench" / "data"
 VI_FILE = "uts2017_bank_vi_train.tsv"
 LABELS = ("negative", "neutral", "positive")
 
@@ -48,9 +49,18 @@ def is_vi_holdout(text: str) -> bool:
 def train_rows(language: str) -> list[tuple[str, str]]:
     require(TRAIN_DIR)
     if language == "vi":
-        return [row for row in read_tsv(TRAIN_DIR / VI_FILE) if not is_vi_holdout(row[1])]
+        banking = [row for row in read_tsv(TRAIN_DIR / VI_FILE) if not is_vi_holdout(row[1])]
+        return banking + written_rows(language)
     rows: list[tuple[str, str]] = []
     for path in sorted(TRAIN_DIR.glob(f"*_{language}_train.tsv")):
+        rows += read_tsv(path)
+    return rows + written_rows(language)
+
+
+def written_rows(language: str) -> list[tuple[str, str]]:
+    """The project's own written training rows (bench/data/<language>_written_*.tsv)."""
+    rows: list[tuple[str, str]] = []
+    for path in sorted(OWN_DATA.glob(f"{language}_written_*.tsv")):
         rows += read_tsv(path)
     return rows
 
