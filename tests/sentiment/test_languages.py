@@ -154,3 +154,28 @@ def test_italian_names_are_not_blame_words():
     it = load_care_layer("it")
     assert all(valence == 0 for valence, _ in it.evaluate("Schifani e Casini").matches)
     assert it.evaluate("che schifo").matches == ((-2.0, "schifo"),)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@PostaVeloce il pacco non è mai arrivato e nessuno risponde",
+        "40 minuti di attesa al telefono per parlare con un operatore @TelFibra",
+        "terza volta questa settimana che salta la connessione @TelFibra",
+        "mi avete addebitato due volte la stessa bolletta",
+        "Grazie @TelFibra, ennesima volta senza linea",  # sarcastic thanks next to a failure
+        "il tecnico doveva venire stamattina, nessuno si è presentato",
+    ],
+)
+def test_italian_care_complaints_without_sentiment_words(scorer, text):
+    result = scorer.score(text, language="it")
+    assert result.label == "negative", (text, result)
+    assert result.reasons
+
+
+def test_italian_resolved_problem_and_plain_thanks_are_praise(scorer):
+    assert scorer.score("rimborso arrivato in 48 ore, grazie @BancaSole", language="it").label == "positive"
+    assert scorer.score("problema risolto subito in chat, gentilissimi", language="it").label == "positive"
+    assert scorer.score("grazie @TelFibra per la nuova offerta", language="it").label != "negative"
+    # the word "rimborso" alone is no complaint rule (a question about a refund is no complaint)
+    assert load_care_layer("it").evaluate("a quale indirizzo mando i documenti per il rimborso?").matches == ()
