@@ -179,3 +179,23 @@ def test_italian_resolved_problem_and_plain_thanks_are_praise(scorer):
     assert scorer.score("grazie @TelFibra per la nuova offerta", language="it").label != "negative"
     # the word "rimborso" alone is no complaint rule (a question about a refund is no complaint)
     assert load_care_layer("it").evaluate("a quale indirizzo mando i documenti per il rimborso?").matches == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@LojaVerde meu pedido não chegou e ninguém responde",
+        "2 horas na fila do telefone pra cancelar um plano @TelcoBR",
+        "cobraram duas vezes a mesma fatura, até agora nada",
+        "terceira vez que a internet cai essa semana @NetRapida",
+        "Obrigado @AeroSul por cancelar meu voo sem avisar 👏",  # sarcastic thanks next to a failure
+    ],
+)
+def test_portuguese_care_complaints_without_sentiment_words(scorer, text):
+    result = scorer.score(text, language="pt")
+    assert result.label == "negative", (text, result)
+    assert result.reasons
+
+
+def test_portuguese_resolved_problem_is_praise(scorer):
+    assert scorer.score("problema resolvido em 10 minutos, atendimento nota 10 @TelcoBR", language="pt").label == "positive"
