@@ -11,13 +11,13 @@ export AIRFLOW__CORE__PLUGINS_FOLDER := $(CURDIR)/plugins
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
 export AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION := False
 
-.PHONY: help install system-deps test run demo bench-sentiment bench-report train-sentiment clean train-sentiment
+.PHONY: help install system-deps test run demo bench-sentiment bench-stages bench-report train-sentiment clean
 
 help:
 	@echo "make run     - install, migrate, start Airflow standalone with the DAGs scheduled (SQLite)"
 	@echo "make test    - the whole test suite (needs PostgreSQL on 127.0.0.1:5432)"
 	@echo "make demo    - offline demo: replayed feeds -> airflow dags test -> local alert receiver"
-	@echo "make bench-sentiment / bench-report - benchmarks that print figures"
+	@echo "make bench-sentiment / bench-stages / bench-report - benchmarks that print figures"
 
 $(STAMP): pyproject.toml setup.py care_monitor/sentiment/_speedups.c
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,7 +55,11 @@ bench-report: $(STAMP) system-deps
 	$(BIN)/python bench/bench_report.py
 
 bench-sentiment: $(STAMP)
-	$(BIN)/python -m bench.bench_sentiment
+	$(BIN)/python -m bench.bench_sentiment $(SETS)
+
+# where the scorer's time goes per set (SETS="brands vi_" picks sets by name)
+bench-stages: $(STAMP)
+	$(BIN)/python -m bench.bench_stages $(SETS)
 
 # retrains care_monitor/sentiment/models/*.json.gz from ../shared/data/sentiment-train and bench/data
 # (scikit-learn; the word-vector models also need the encoder of the `train` extra)

@@ -135,6 +135,7 @@ def main() -> None:
     parser.add_argument("--warmup-rows", type=int, default=WARMUP_ROWS,
                         help="training rows per language scored before each timed run of ours "
                              f"(default {WARMUP_ROWS}; more = a longer-running stream)")
+    parser.add_argument("only", nargs="*", help="only the sets whose name holds one of these")
     args = parser.parse_args()
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
@@ -152,6 +153,8 @@ def main() -> None:
     print("-" * len(header))
     totals = {"items": 0, "vader_s": 0.0, "ours_s": 0.0}
     for name, language, rows in datasets():
+        if args.only and not any(part in name for part in args.only):
+            continue
         gold = [label for label, _ in rows]
         texts = [text for _, text in rows]
         vader_labels = [label_for(vader.polarity_scores(t)["compound"]) for t in texts]

@@ -74,9 +74,19 @@ def test_triggers_and_required_words_of_patterns():
         frozenset({"you"}), frozenset({"kidd", "joki"}))
     assert required_words("and counting[.!]*$") == (frozenset({"coun"}),)
     assert required_words("oh sure[,.!]") == (frozenset({"sure"}),)
-    # letters glued to a word change its token: no requirement from "shrug(s|ged)?" or "delays?"
-    assert required_words("just shrug(s|ged)?") == ()
-    assert required_words("more delays?") == ()
+    # a key is a word's first 3-4 letters: letters glued after them leave it alone
+    assert required_words("just shrug(s|ged)?") == (frozenset({"shru"}),)
+    assert required_words("more delays?") == (frozenset({"dela"}),)
+    # a segment's literal start, whatever follows it
+    assert required_words(r"que beleza(,| hein)[^!?]{0,80}(atras|cancel)") == (
+        frozenset({"bele"}),)
+    assert required_words(r"em (20\d\d)\?") == (frozenset({"0"}),)  # a digit run
+    # a word of one or two letters only where it is a whole token
+    assert required_words("nu (e|este) ok") == (frozenset({"e", "este"}), frozenset({"ok"}))
+    assert required_words(r"(\d+|uma) (horas?|h|dias) (na fila|esperando)") == (
+        frozenset({"hora", "h", "dias"}), frozenset({"na", "espe"}))
+    assert required_words("de ab(c|d)") == ()  # "ab" may start a longer token
+    assert required_words(r"late (\w+ ){0,2}(na|de)") == ()  # may start otherwise
 
 
 def test_two_phrasings_of_one_group_on_the_same_words_count_once():
