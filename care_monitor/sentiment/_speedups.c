@@ -1733,6 +1733,63 @@ candidate_rules(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return table == NULL ? NULL : candidate_rules_from_table(args[0], args[1], table);
 }
 
+/* first_matches(searches, numbers, text): [(number, match)] for each of `numbers` (in order)
+ * whose searches[number](text) is not None (care_layer._first_matches).  A search is Python
+ * code that may change the lists: both are re-read at each step, and what is used is held. */
+static PyObject *
+first_matches(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyList_Check(args[0]) || !PyList_Check(args[1])
+        || !PyUnicode_Check(args[2])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "first_matches(searches: list, numbers: list, text: str)");
+        return NULL;
+    }
+    PyObject *searches = args[0], *numbers = args[1], *text = args[2];
+    PyObject *out = PyList_New(0);
+    if (out == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(numbers); i++) {
+        PyObject *number = PyList_GET_ITEM(numbers, i);
+        Py_INCREF(number);
+        Py_ssize_t n = PyLong_AsSsize_t(number);
+        if (n == -1 && PyErr_Occurred()) {
+            Py_DECREF(number);
+            goto error;
+        }
+        if (n < 0 || n >= PyList_GET_SIZE(searches)) {
+            Py_DECREF(number);
+            PyErr_SetString(PyExc_IndexError, "first_matches: rule number out of range");
+            goto error;
+        }
+        PyObject *search = PyList_GET_ITEM(searches, n);
+        Py_INCREF(search);
+        PyObject *match = PyObject_CallOneArg(search, text);
+        Py_DECREF(search);
+        if (match == NULL) {
+            Py_DECREF(number);
+            goto error;
+        }
+        if (match != Py_None) {
+            PyObject *pair = PyTuple_Pack(2, number, match);
+            if (pair == NULL || PyList_Append(out, pair) < 0) {
+                Py_XDECREF(pair);
+                Py_DECREF(match);
+                Py_DECREF(number);
+                goto error;
+            }
+            Py_DECREF(pair);
+        }
+        Py_DECREF(match);
+        Py_DECREF(number);
+    }
+    return out;
+error:
+    Py_DECREF(out);
+    return NULL;
+}
+
 static PyMethodDef speedups_methods[] = {
     {"split_tokens", (PyCFunction)split_tokens, METH_O,
      "Shorten digit runs and repeats, then split into words and symbols (features.tokens)."},
@@ -1758,6 +1815,8 @@ static PyMethodDef speedups_methods[] = {
      "The care layer's rule index as C arrays, for candidate_rules."},
     {"candidate_rules", (PyCFunction)(void (*)(void))candidate_rules, METH_FASTCALL,
      "Numbers of the care rules whose regex may match a text with these tokens."},
+    {"first_matches", (PyCFunction)(void (*)(void))first_matches, METH_FASTCALL,
+     "(number, match) of each candidate care rule whose regex finds a match in the text."},
     {"sum_rows", (PyCFunction)(void (*)(void))sum_rows, METH_FASTCALL,
      "(sum, feature count, rows) of a token list's cached model rows and bigrams."},
     {"vector_sum", (PyCFunction)(void (*)(void))vector_sum, METH_FASTCALL,

@@ -29,7 +29,9 @@ description, as a lexicon word: for the languages scored by a trained model, whe
 run; words the file lists itself keep the file's group), `spelling_variants: ro` (every word,
 stem and pattern also in the spellings Romanian posts use for it: the comma-below letters ș ț
 written with a cedilla, ş ţ, and without any diacritics, "dezamăgit" -> "dezamagit"; a word the
-file lists itself keeps its own group; negators too).
+file lists itself keeps its own group).  Patterns and negators run on the text with its cedilla
+letters made comma-below ones (the same letters), in their own spelling and without diacritics:
+not folded further, as "până" (until) is not "pană" (breakdown), though both are typed "pana".
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from __future__ import annotations
 import itertools
 import operator
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -74,6 +76,8 @@ _NEGATORS = frozenset(
     "not never no wasnt isnt arent werent didnt hasnt havent without nicht kein keine nie pas "
     "non não nao nu không chưa sin".split()
 )
+# a negator, or one without its final "t" ("didn" of didn ' t, "wasn" of "wasnt" typed "wasn t")
+_NEGATION_MARKS = _NEGATORS | {word[:-1] for word in _NEGATORS if word.endswith("t")}
 _NEGATION_WINDOW = 40  # characters before a pattern match searched for a negation
 # the word runs a match of _NEGATION_BEFORE spans at most: "wasn't" (2) and one word after it
 _NEGATION_BEFORE_WORD_RUNS = 3
@@ -114,7 +118,29 @@ def romanian_spellings(text: str) -> tuple[str, ...]:
     ))
 
 
+def romanian_comma_letters(lowered: str) -> str:
+    """Lower-cased text with ş ţ (cedilla) written ș ț (comma below), letter for letter: two
+    replaces, ~10x faster than str.translate on non-ASCII text."""
+    if lowered.isascii():
+        return lowered
+    if "ş" in lowered:
+        lowered = lowered.replace("ş", "ș")
+    if "ţ" in lowered:
+        lowered = lowered.replace("ţ", "ț")
+    return lowered
+
+
+def romanian_pattern_spellings(pattern: str) -> tuple[str, ...]:
+    """A pattern as written (comma-below letters) and without diacritics: a text is matched
+    with its cedilla letters made comma-below ones (romanian_comma_letters)."""
+    comma = pattern.translate(_RO_COMMA)
+    return tuple(dict.fromkeys((comma, comma.translate(_RO_PLAIN))))
+
+
 SPELLING_VARIANTS = {"ro": romanian_spellings}
+# (fold, spellings): a letter-for-letter fold of the lower-cased text (a match's span in the
+# folded text is its span in the lower-cased one), and the spellings a pattern runs in on it
+SPELLING_FOLDS = {"ro": (romanian_comma_letters, romanian_pattern_spellings)}
 
 
 @dataclass(frozen=True)
@@ -162,20 +188,26 @@ class CareLayer:
         information_questions: bool = False,
         negators: tuple[str, ...] = (),
         negation_reach: int = 1,
+        fold: Callable[[str], str] | None = None,
     ) -> None:
+        """`fold`: a letter-for-letter spelling (SPELLING_FOLDS) that lower-cased texts are put
+        in before the patterns (written in it) and negators run; None: the text as it is."""
         self.rules = rules
+        self._fold = fold
         # the language's own negators beside the shared ones, as regular expressions (Romanian
         # "niciun", "fără", the "n" of "n-a"; Vietnamese "không" but not "không khí"): before a
         # pattern match, a negator and at most `negation_reach` words, within the clause; before
         # a lexicon word, those that are plain words, within the word's clause
         self._negators = negators
         self._negation_reach = negation_reach
+        self._negation_words = frozenset(n for n in negators if re.fullmatch(r"\w+", n))
+        if fold is not None:  # tokens are looked up in every spelling; the regex runs on the fold
+            negators = tuple(dict.fromkeys(map(fold, negators)))
         self._negation = (
             re.compile(r"(?<!\w)(?:%s)%s(?:\w+%s){0,%d}$"
                        % ("|".join(negators), _IN_CLAUSE, _IN_CLAUSE, negation_reach))
             if negators else None
         )
-        self._negation_words = frozenset(n for n in negators if re.fullmatch(r"\w+", n))
         # the word runs a match of self._negation may span: the words a negator may hold (counted
         # generously: a space, \s, ' or - anywhere in it may start one more), then the reach
         self._negation_word_runs = negation_reach + 1 + max(
@@ -191,8 +223,10 @@ class CareLayer:
         self._negator_tokens = frozenset(firsts) if all(firsts) else None
         # "but", "ma", "aber"...: the first one splits the text like VADER's "but" rule
         self._contrast_words = contrast_words
+        contrast_spellings = set(map(fold, contrast_words)) if fold else contrast_words
+        self._contrast_spellings = frozenset(contrast_spellings)  # among the folded tokens
         self._contrast = (
-            re.compile(r"(?<!\w)(%s)(?!\w)" % "|".join(map(re.escape, sorted(contrast_words))))
+            re.compile(r"(?<!\w)(%s)(?!\w)" % "|".join(map(re.escape, sorted(contrast_spellings))))
             if contrast_words else None
         )
         # failure words in a question about a condition ("what if my flight is cancelled?") are
@@ -241,23 +275,23 @@ class CareLayer:
                         weight = BEFORE_CONTRAST if position < contrast_at else AFTER_CONTRAST
                         match = (match[0] * weight, match[1])
                     matches.append(match)
+        if self._fold is not None and not text.isascii():  # patterns are in the folded spelling
+            tokens = self._fold("\0".join(tokens)).split("\0")
         candidates = candidate_rules(tokens, text, self._rule_lookup)
         if not candidates:
             return CareEvidence(tuple(matches)) if matches else _NO_EVIDENCE
-        text = text.lower()  # patterns are lower case: no IGNORECASE, which is slower
+        lowered = text.lower()  # patterns are lower case: no IGNORECASE, which is slower
+        text = lowered if self._fold is None else self._fold(lowered)
         questions: list[tuple[int, int]] | None = None if self._information_questions else []
         contrast = (  # the token check first: most texts hold no contrast word
             self._contrast.search(text)
-            if self._contrast is not None and not self._contrast_words.isdisjoint(tokens)
+            if self._contrast is not None and not self._contrast_spellings.isdisjoint(tokens)
             else None
         )
         taken: dict[str, list[tuple[int, int]]] = {}  # group -> spans already matched
-        rules, searches = self.rules, self._searches
+        rules, searches = self.rules, self._searches  # most candidate rules find nothing
         negatable: tuple[bool, bool] | None = None  # (shared, own) negators present: once
-        for number in candidates:  # in rule order
-            first = searches[number](text)
-            if first is None:
-                continue  # most candidates: no generator, no further work
+        for number, first in first_matches(searches, candidates, text):  # in rule order
             rule = rules[number]
             for match in _word_matches(rule.pattern, text, first):
                 start, end = match.span()
@@ -265,7 +299,7 @@ class CareLayer:
                 if any(start < e and s < end for s, e in spans):
                     continue  # two phrasings of one group matching the same words count once
                 spans.append((start, end))
-                reason = match.group(0).strip().lower()
+                reason = lowered[start:end].strip()  # the post's own spelling
                 valence = rule.valence
                 if rule.unless_negated:
                     if negatable is None:
@@ -406,11 +440,19 @@ def _candidate_rules(tokens: list[str], text: str, index: RuleIndex) -> list[int
     ]
 
 
-try:  # the compiled twin (setup.py builds it; optional): the same rules, chosen in C
-    from care_monitor.sentiment._speedups import candidate_rules
+def _first_matches(
+    searches: list[Callable[[str], re.Match[str] | None]], numbers: list[int], text: str
+) -> list[tuple[int, re.Match[str]]]:
+    """(number, first match) of each rule of `numbers`, in order, whose search finds one in
+    `text`.  Pure-Python twin of `_speedups.first_matches`."""
+    return [(n, match) for n in numbers if (match := searches[n](text)) is not None]
+
+
+try:  # the compiled twins (setup.py builds them; optional): the same rules, chosen in C
+    from care_monitor.sentiment._speedups import candidate_rules, first_matches
     from care_monitor.sentiment._speedups import rule_table as make_rule_lookup
 except ImportError:  # pragma: no cover - an install without a C compiler
-    candidate_rules = _candidate_rules
+    candidate_rules, first_matches = _candidate_rules, _first_matches
 
     def make_rule_lookup(index: RuleIndex) -> RuleIndex:
         return index
@@ -502,10 +544,10 @@ def _word_match(
     sunt mulțumit" does not negate "mulțumit"."""
     if group.unless_negated:
         before = tokens[max(0, position - 4):position]
-        # "didn't" is tokenised as didn ' t: look at the joined shapes too
+        # "didn't" is tokenised as didn ' t: its "didn", and the joined shapes, count too
         if (
-            any(t in _NEGATORS or t + "t" in _NEGATORS for t in before)
-            or "n't" in "".join(before)
+            not _NEGATION_MARKS.isdisjoint(before)
+            or ("'" in before and "n't" in "".join(before))
             or (own_negators and _own_negation(before, own_negators))
         ):
             if group.valence < 0:
@@ -681,6 +723,7 @@ def _compile(path: Path) -> CareLayer:
     if spelling is not None and spelling not in SPELLING_VARIANTS:
         raise ValueError(f"{path}: spelling_variants: {spelling!r} (known: {sorted(SPELLING_VARIANTS)})")
     spellings = SPELLING_VARIANTS[spelling] if spelling else lambda text: (text,)
+    fold, pattern_spellings = SPELLING_FOLDS.get(spelling, (None, lambda text: (text,)))
     # (target, key, group) of each word's other spellings: added once every listed word is in
     variants: list[tuple[dict[str, WordGroup], str, WordGroup]] = []
     for index, group in enumerate(data.get("groups") or []):
@@ -715,7 +758,7 @@ def _compile(path: Path) -> CareLayer:
                     spelled
                     for alternative in _split_top(source)
                     for choice in _first_word_choices(alternative)
-                    for spelled in spellings(choice)
+                    for spelled in pattern_spellings(choice)
                 )
                 for alternative in alternatives:
                     pattern = re.compile(rf"(?:{alternative})(?!\w)")
@@ -753,22 +796,23 @@ def _compile(path: Path) -> CareLayer:
         raise ValueError(f"{path}: negation_reach: {reach!r} (words between a negator and the "
                          "match: 0 to 3)")
     return CareLayer(rules, words, stems, contrast, bool(data.get("information_questions")),
-                     negators, reach)
+                     negators, reach, fold)
 
 
 def _first_word_choices(alternative: str) -> list[str]:
-    """An alternative starting with a plain group of choices as one alternative per choice
-    ("(máy|điện thoại) nóng" -> "máy nóng", "điện thoại nóng"): each then starts with a literal,
-    which the regex engine finds by a fast scan (a leading group is tried at every position),
-    and is set off by its own first word only.  Same matches; one group's overlapping matches
-    still count once."""
+    """An alternative starting with a group of choices as one alternative per choice
+    ("(máy|điện thoại) nóng" -> "máy nóng", "điện thoại nóng"; "(resolv(ió|io)|\\d+ horas) x" ->
+    "resolv(ió|io) x", "\\d+ horas x"): each then starts with a literal (or a digit), which the
+    regex engine finds by a fast scan (a leading group is tried at every position), and is set
+    off by its own first word only.  Same matches; one group's overlapping matches still count
+    once.  A group with a quantifier ("(very )?late") stays whole; patterns hold no
+    back-references, which splitting would renumber."""
     if not alternative.startswith("(") or alternative.startswith("(?"):
         return [alternative]
     end = _closing(alternative, 0)
     inner, rest = alternative[1:end], alternative[end + 1:]
-    choices = inner.split("|")
-    if (end < 0 or rest[:1] in ("?", "*", "+", "{") or any(c in inner for c in "()[]\\.^$")
-            or not all(choices)):
+    choices = _split_top(inner)
+    if end < 0 or rest[:1] in ("?", "*", "+", "{") or not all(choices):
         return [alternative]
     # longest first: the regex took the leftmost match, so "ticket machine ate my" must claim
     # its words before "machine ate my" does (a group's overlapping matches count once)

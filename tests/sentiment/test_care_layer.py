@@ -126,7 +126,7 @@ def test_candidate_choice_never_changes_what_matches(language):
             for rule in layer.rules
         ],
         layer._words, layer._stems, layer._contrast_words, layer._information_questions,
-        negators=layer._negators, negation_reach=layer._negation_reach,
+        negators=layer._negators, negation_reach=layer._negation_reach, fold=layer._fold,
     )
     texts = [
         line.split("\t", 1)[-1]

@@ -66,6 +66,7 @@ def test_the_compiled_steps_are_built():
     assert not isinstance(linear_model.load_model("es")._gram_lookup, dict)  # the compact table
     assert care_layer.word_groups is not care_layer._word_groups
     assert care_layer.candidate_rules is not care_layer._candidate_rules
+    assert care_layer.first_matches is not care_layer._first_matches
     assert vader_fast.score_words is not vader_fast._score_words
     assert vader_fast.vader_words is not vader_fast._vader_words
     assert scorer._without_handles is not scorer._python_without_handles
@@ -200,6 +201,19 @@ def test_care_candidate_rules_equal_the_python_twin(language):
         assert care_layer.candidate_rules(toks, text, layer._rule_lookup) == expected, repr(text)
 
 
+@pytest.mark.parametrize("language", ["en", "pt", "ro", "vi"])
+def test_care_first_matches_equal_the_python_twin(language):
+    layer = care_layer.load_care_layer(language)
+    every_rule = list(range(len(layer.rules)))
+    found = 0
+    for text in SENTENCES[:-1] + [t.lower() for t in VADER_TEXTS[:200]]:
+        compiled = care_layer.first_matches(layer._searches, every_rule, text)
+        python = care_layer._first_matches(layer._searches, every_rule, text)
+        assert [(n, m.span()) for n, m in compiled] == [(n, m.span()) for n, m in python]
+        found += len(compiled)
+    assert found > 0
+
+
 def test_care_word_groups_find_the_shortest_stem():
     layer = care_layer.load_care_layer("it")
     args = (layer._words, layer._stems, layer._stem_lengths, 10**6)
@@ -265,6 +279,7 @@ def test_the_scorer_gives_the_same_results_without_the_compiled_steps(monkeypatc
         layer = care_layer.load_care_layer(language)
         monkeypatch.setattr(layer, "_rule_lookup", layer._index)  # the table is for C only
     monkeypatch.setattr(care_layer, "candidate_rules", care_layer._candidate_rules)
+    monkeypatch.setattr(care_layer, "first_matches", care_layer._first_matches)
     monkeypatch.setattr(vader_fast, "score_words", vader_fast._score_words)
     monkeypatch.setattr(vader_fast, "vader_words", vader_fast._vader_words)
     monkeypatch.setattr(word_vector_model, "vector_sum", word_vector_model._vector_sum)
@@ -388,3 +403,21 @@ def test_tokens_whose_hash_empties_the_list_cannot_crash_word_groups():
         "    print(error)\n"
     )
     assert _run_isolated(code) == "word_groups: tokens changed size"
+
+
+def test_a_search_that_empties_the_lists_cannot_crash_first_matches():
+    code = (
+        "numbers = list(range(20))\n"
+        "def search(text):\n"
+        "    numbers.clear()\n"
+        "    searches.clear()\n"
+        "    return text\n"
+        "searches = [search] * 20\n"
+        "print(s.first_matches(searches, numbers, 'abc'))\n"
+        "try:\n"
+        "    s.first_matches([search], [5], 'abc')\n"
+        "except IndexError as error:\n"
+        "    print(error)\n"
+    )
+    assert _run_isolated(code).splitlines() == [
+        "[(0, 'abc')]", "first_matches: rule number out of range"]
