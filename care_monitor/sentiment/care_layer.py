@@ -130,17 +130,61 @@ def romanian_comma_letters(lowered: str) -> str:
     return lowered
 
 
-def romanian_pattern_spellings(pattern: str) -> tuple[str, ...]:
-    """A pattern as written (comma-below letters) and without diacritics: a text is matched
-    with its cedilla letters made comma-below ones (romanian_comma_letters)."""
-    comma = pattern.translate(_RO_COMMA)
-    return tuple(dict.fromkeys((comma, comma.translate(_RO_PLAIN))))
+_RO_PLAIN_LETTER = {"ă": "a", "â": "a", "î": "i", "ș": "s", "ț": "t"}
+
+
+def romanian_either_spelling(pattern: str) -> str | None:
+    """The pattern (comma-below letters) with each diacritic letter as a class of it and its
+    plain letter ("în" -> "[îi]n"): one regex for the spelling with diacritics, the one without,
+    and mixes; None where that would not be the same (a negated class holding one: "[^ă]")."""
+    out, i, in_class, class_start, negated = [], 0, False, False, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            out.append(pattern[i:i + 2])
+            i += 2
+            class_start = False
+            continue
+        if in_class:
+            if ch == "]" and not class_start:
+                in_class = False
+            elif ch in _RO_PLAIN_LETTER:
+                if negated:
+                    return None
+                ch += _RO_PLAIN_LETTER[ch]
+            class_start = False
+        elif ch == "[":
+            in_class, class_start = True, True
+            negated = pattern[i + 1:i + 2] == "^"
+            if negated:
+                ch, i = "[^", i + 1
+        elif ch in _RO_PLAIN_LETTER:
+            ch = f"[{ch}{_RO_PLAIN_LETTER[ch]}]"
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def romanian_key_spellings(key: str) -> tuple[str, ...]:
+    """An index key (comma-below letters) in every mix of its letters with and without
+    diacritics ("înta" -> "înta", "inta"): the keys of the tokens romanian_either_spelling's
+    regex can match."""
+    options = [(ch, _RO_PLAIN_LETTER[ch]) if ch in _RO_PLAIN_LETTER else (ch,) for ch in key]
+    return tuple(dict.fromkeys("".join(letters) for letters in itertools.product(*options)))
+
+
+class SpellingFold(NamedTuple):
+    """How a language's patterns meet its spellings (`spelling_variants` in a care file)."""
+
+    fold_text: Callable[[str], str]  # lower-cased text -> the letters patterns are written in
+    merge_pattern: Callable[[str], str | None]  # one regex for every spelling, or None
+    key_spellings: Callable[[str], tuple[str, ...]]  # an index key in every spelling
 
 
 SPELLING_VARIANTS = {"ro": romanian_spellings}
-# (fold, spellings): a letter-for-letter fold of the lower-cased text (a match's span in the
-# folded text is its span in the lower-cased one), and the spellings a pattern runs in on it
-SPELLING_FOLDS = {"ro": (romanian_comma_letters, romanian_pattern_spellings)}
+SPELLING_FOLDS = {
+    "ro": SpellingFold(romanian_comma_letters, romanian_either_spelling, romanian_key_spellings)
+}
 
 
 @dataclass(frozen=True)
@@ -153,6 +197,7 @@ class Rule:
     # further words the pattern cannot match without, as sets of index keys: one key of
     # each set must be among the text's tokens (a cheap check before the regex runs)
     required: tuple[frozenset[str], ...] = ()
+    derived: int = 0  # how many of `required` come from the pattern (the rest: `requires`)
 
 
 @dataclass(frozen=True)
@@ -295,10 +340,13 @@ class CareLayer:
             rule = rules[number]
             for match in _word_matches(rule.pattern, text, first):
                 start, end = match.span()
-                spans = taken.setdefault(rule.group, [])
-                if any(start < e and s < end for s, e in spans):
+                spans = taken.get(rule.group)
+                if spans is None:
+                    taken[rule.group] = [(start, end)]
+                elif any(start < e and s < end for s, e in spans):
                     continue  # two phrasings of one group matching the same words count once
-                spans.append((start, end))
+                else:
+                    spans.append((start, end))
                 reason = lowered[start:end].strip()  # the post's own spelling
                 valence = rule.valence
                 if rule.unless_negated:
@@ -469,26 +517,23 @@ def _last_words_start(text: str, floor: int, end: int, runs: int) -> int:
 
 def _word_matches(
     pattern: re.Pattern[str], text: str, first: re.Match[str] | None = None
-) -> Iterator[re.Match[str]]:
+) -> list[re.Match[str]]:
     """Matches of `pattern` that start at a word boundary (`first`: pattern.search(text), if known).
 
     Same result as a leading (?<!\\w) in the pattern, but that look-behind stops the regex
     engine from skipping quickly to the positions where the pattern's first characters occur
     (4x slower on the English rules); the boundary is checked here instead.
     """
-    position = 0
-    match = first
-    while True:
-        if match is None:
-            match = pattern.search(text, position)
-        if match is None:
-            return
+    found = []
+    match = first if first is not None else pattern.search(text)
+    while match is not None:
         start = match.start()
         if start > 0 and _WORD_CHAR.match(text, start - 1):
-            position, match = start + 1, None  # inside a word: look again just after its start
+            match = pattern.search(text, start + 1)  # inside a word: look again after its start
             continue
-        yield match
-        position, match = max(match.end(), start + 1), None
+        found.append(match)
+        match = pattern.search(text, max(match.end(), start + 1))
+    return found
 
 
 def _index_key(trigger: str) -> str:
@@ -723,7 +768,8 @@ def _compile(path: Path) -> CareLayer:
     if spelling is not None and spelling not in SPELLING_VARIANTS:
         raise ValueError(f"{path}: spelling_variants: {spelling!r} (known: {sorted(SPELLING_VARIANTS)})")
     spellings = SPELLING_VARIANTS[spelling] if spelling else lambda text: (text,)
-    fold, pattern_spellings = SPELLING_FOLDS.get(spelling, (None, lambda text: (text,)))
+    spelling_fold = SPELLING_FOLDS.get(spelling)
+    fold = spelling_fold.fold_text if spelling_fold else None
     # (target, key, group) of each word's other spellings: added once every listed word is in
     variants: list[tuple[dict[str, WordGroup], str, WordGroup]] = []
     for index, group in enumerate(data.get("groups") or []):
@@ -755,18 +801,17 @@ def _compile(path: Path) -> CareLayer:
                     raise ValueError(f"pattern {source!r}: write patterns in lower case "
                                      "(they are matched against lower-cased text)")
                 alternatives = dict.fromkeys(  # one rule each: finer candidate choice
-                    spelled
+                    fold(choice) if fold else choice
                     for alternative in _split_top(source)
                     for choice in _first_word_choices(alternative)
-                    for spelled in pattern_spellings(choice)
                 )
                 for alternative in alternatives:
-                    pattern = re.compile(rf"(?:{alternative})(?!\w)")
-                    rules.append(
-                        Rule(group["name"], valence, pattern, triggers_of(alternative),
-                             bool(group.get("unless_negated")),
-                             required_words(alternative) + requires)
-                    )
+                    for regex, triggers, required in _spelled_rules(alternative, spelling_fold):
+                        rules.append(
+                            Rule(group["name"], valence, re.compile(rf"(?:{regex})(?!\w)"),
+                                 triggers, bool(group.get("unless_negated")),
+                                 required + requires, len(required))
+                        )
         except (KeyError, TypeError, ValueError, re.error) as error:
             raise ValueError(f"{path}: groups[{index}]: {error}") from None
     for target, key, word_group in variants:
@@ -797,6 +842,26 @@ def _compile(path: Path) -> CareLayer:
                          "match: 0 to 3)")
     return CareLayer(rules, words, stems, contrast, bool(data.get("information_questions")),
                      negators, reach, fold)
+
+
+def _spelled_rules(
+    alternative: str, spelling: SpellingFold | None
+) -> list[tuple[str, tuple[str, ...] | None, tuple[frozenset[str], ...]]]:
+    """(regex, triggers, derived required keys) of the rules for one alternative: itself, or
+    with a spelling fold one regex for every spelling, set off by the keys of every spelling
+    of its words ("întârziat", "intarziat", "intârziat")."""
+    plain = (alternative, triggers_of(alternative), required_words(alternative))
+    if spelling is None:
+        return [plain]
+    merged = spelling.merge_pattern(alternative)
+    if merged is None or merged == alternative:
+        return [plain]  # no diacritic letter in it, or none that can be merged
+    spell = spelling.key_spellings
+    triggers = plain[1] and tuple(dict.fromkeys(  # only a trigger's first four letters count
+        variant + trigger[4:] for trigger in plain[1] for variant in spell(trigger[:4])
+    ))
+    required = tuple(frozenset(v for key in keys for v in spell(key)) for keys in plain[2])
+    return [(merged, triggers, required)]
 
 
 def _first_word_choices(alternative: str) -> list[str]:

@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import pycld2
+
 from care_monitor.sentiment import features, stopwords
 
 UNKNOWN = "und"
@@ -68,12 +70,15 @@ def detect_language(text: str, hint: str | None = None, tokens: list[str] | None
     # substring checks first: most posts hold no noise and need no regex pass
     noisy = "@" in head or "#" in head or "http" in head or "www." in head
     cleaned = (_NOISE.sub(" ", head) if noisy else head)[:MAX_CHARS]
-    if not cleaned.isascii():
-        # lone surrogates (broken emoji from some APIs) cannot be encoded for the detectors
-        cleaned = cleaned.encode("utf-8", "replace").decode("utf-8")
     if _ENOUGH_LETTERS.search(cleaned) is None:
         return hint or UNKNOWN
-    fast = _cld2_if_sure(cleaned)
+    try:
+        fast = _cld2_if_sure(cleaned)
+    except UnicodeEncodeError:
+        # lone surrogates (broken emoji from some APIs) cannot be encoded for the detectors;
+        # rare, so not looked for in every post
+        cleaned = cleaned.encode("utf-8", "replace").decode("utf-8")
+        fast = _cld2_if_sure(cleaned)
     if fast is not None:
         return fast
     # a weaker function-word lead still beats py3langid's answer on these posts (dev sets: 81 %
@@ -88,8 +93,7 @@ def detect_language(text: str, hint: str | None = None, tokens: list[str] | None
 
 
 def _cld2_if_sure(text: str) -> str | None:
-    import pycld2
-
+    """CLD2's language when it is sure; UnicodeEncodeError for lone surrogates."""
     try:
         reliable, _, details = pycld2.detect(text)
     except pycld2.error:  # e.g. lone surrogates: leave it to py3langid

@@ -119,7 +119,8 @@ class LinearModel:
         """The words that pushed hardest toward `score` (`rows`: ModelScore.rows of `toks`)."""
         if abs(score) < LABEL_EDGE:
             return ()  # a neutral score names no reasons
-        hits = [(row[2], tok) for row, tok in zip(rows, toks) if row[2]]
+        leans = list(map(_ROW_LEAN, rows))  # each row's third item; C loops, no Python one
+        hits = list(zip(itertools.compress(leans, leans), itertools.compress(toks, leans)))
         return _reasons(hits, score, max_reasons) if hits else ()
 
     def attach_word_vectors(
@@ -288,6 +289,7 @@ def _reasons(hits: list[tuple[float, str]], score: float, limit: int) -> tuple[s
 
 _LEAN_OF = operator.itemgetter(0)
 _WORD_OF = operator.itemgetter(1)
+_ROW_LEAN = operator.itemgetter(2)  # a word row's reason lean
 
 
 @lru_cache(maxsize=None)

@@ -278,6 +278,10 @@ def _emoticon_clues(emoticons: frozenset[str]) -> tuple[frozenset[str], tuple[st
     return frozenset(marks), tuple(sorted(set(plain)))
 
 
+def _weakness(reason: tuple[float, str]) -> float:
+    return -abs(reason[0])
+
+
 def _leaning(
     reasons: list[tuple[float, str]], score: float, rating_valence: float, rating: int | None
 ) -> tuple[str, ...]:
@@ -286,8 +290,11 @@ def _leaning(
         return ()
     sign = 1.0 if score > 0 else -1.0
     picked: list[str] = [f"rating {rating}/5"] if sign * rating_valence > 0 else []
+    pushing = [r for r in reasons if sign * r[0] > 0]
+    if len(pushing) > 1:
+        pushing.sort(key=_weakness)  # strongest first; equals keep their order
     shown_words: set[str] = set()  # words of the phrases picked so far
-    for _, reason in sorted((r for r in reasons if sign * r[0] > 0), key=lambda r: -abs(r[0])):
+    for _, reason in pushing:
         words = reason.split()
         if reason in picked or (len(words) == 1 and reason in shown_words):
             continue  # "lost" says nothing "lost my luggage" has not said
