@@ -120,7 +120,8 @@ def romanian_spellings(text: str) -> tuple[str, ...]:
 
 def romanian_comma_letters(lowered: str) -> str:
     """Lower-cased text with ş ţ (cedilla) written ș ț (comma below), letter for letter: two
-    replaces, ~10x faster than str.translate on non-ASCII text."""
+    replaces, ~10x faster than str.translate on non-ASCII text; the same object when there is
+    no cedilla letter."""
     if lowered.isascii():
         return lowered
     if "ş" in lowered:
@@ -176,7 +177,7 @@ def romanian_key_spellings(key: str) -> tuple[str, ...]:
 class SpellingFold(NamedTuple):
     """How a language's patterns meet its spellings (`spelling_variants` in a care file)."""
 
-    fold_text: Callable[[str], str]  # lower-cased text -> the letters patterns are written in
+    fold_text: Callable[[str], str]  # lower-cased text -> patterns' letters (the same object if so)
     merge_pattern: Callable[[str], str | None]  # one regex for every spelling, or None
     key_spellings: Callable[[str], tuple[str, ...]]  # an index key in every spelling
 
@@ -320,13 +321,13 @@ class CareLayer:
                         weight = BEFORE_CONTRAST if position < contrast_at else AFTER_CONTRAST
                         match = (match[0] * weight, match[1])
                     matches.append(match)
-        if self._fold is not None and not text.isascii():  # patterns are in the folded spelling
+        lowered = text.lower()  # patterns are lower case: no IGNORECASE, which is slower
+        text = lowered if self._fold is None else self._fold(lowered)
+        if text is not lowered:  # the fold changed letters (rare): the tokens' too
             tokens = self._fold("\0".join(tokens)).split("\0")
         candidates = candidate_rules(tokens, text, self._rule_lookup)
         if not candidates:
             return CareEvidence(tuple(matches)) if matches else _NO_EVIDENCE
-        lowered = text.lower()  # patterns are lower case: no IGNORECASE, which is slower
-        text = lowered if self._fold is None else self._fold(lowered)
         questions: list[tuple[int, int]] | None = None if self._information_questions else []
         contrast = (  # the token check first: most texts hold no contrast word
             self._contrast.search(text)
