@@ -309,10 +309,10 @@ class CareLayer:
         if tokens is None:
             tokens = features.tokens(text)
         matches: list[tuple[float, str]] = []
-        if self._words or self._stems:
-            groups = self._word_groups(tokens)  # Python only visits lexicon words
+        groups = self._word_groups(tokens) if self._words or self._stems else None
+        if groups and groups.count(None) != len(groups):  # most posts hold no lexicon word
             contrast_at = self._contrast_token(tokens)
-            for position in itertools.compress(range(len(tokens)), groups):
+            for position in itertools.compress(range(len(tokens)), groups):  # only those
                 match = _word_match(
                     groups[position], tokens[position], tokens, position, self._negation_words
                 )
