@@ -711,16 +711,31 @@ def required_words(alternative: str) -> tuple[frozenset[str], ...]:
     later segment's literal start (its word, or one of its group's choices)."""
     required = []
     for segment in _segments(alternative)[1:]:
-        segment = _without_optional_tail(segment)
-        while segment.startswith("(") and not segment.startswith("(?"):
-            end = _closing(segment, 0)  # an optional group glued to what follows: skip it
-            if end < 0 or segment[end + 1:end + 2] not in ("?", "*") or end + 2 >= len(segment):
-                break
-            segment = segment[end + 2:]
-        keys = _segment_start_keys(segment)
+        segment = _without_left_out_words(_without_optional_tail(segment))
+        keys = _segment_start_keys(segment) if segment is not None else None
         if keys:
             required.append(keys)
     return tuple(required)
+
+
+_OPTIONAL_LAST_LETTER = re.compile(r"[^()\[\]{}?*+|.\\^$]+\w\?")
+_REPEAT = re.compile(r"[?*]|\{\d*(,\d*)?\}")
+
+
+def _without_left_out_words(segment: str) -> str | None:
+    """`segment` without the groups of words it may start with ("(mai )?", "(\\w+ ){0,3}"):
+    what follows them starts a word (after the space before the segment or the group's own), so
+    its literal start is still required.  None when a group not ending in a space may be left
+    out: what follows may be glued to it ("(re)?fund") and need not start a word."""
+    while segment.startswith("(") and not segment.startswith("(?"):
+        end = _closing(segment, 0)
+        repeat = _REPEAT.match(segment, end + 1) if end > 0 else None
+        if repeat is None or repeat.end() >= len(segment):
+            return segment  # a group that must match, or the whole segment: kept as it is
+        if not segment[end - 1] == " ":
+            return None
+        segment = segment[repeat.end():]
+    return segment
 
 
 def _segment_start_keys(segment: str) -> frozenset[str] | None:
@@ -745,6 +760,8 @@ def _segment_start_keys(segment: str) -> frozenset[str] | None:
         return frozenset(keys)
     if not any(ch in _META for ch in segment):  # a plain literal: its first word is whole
         words = (segment,)
+    elif _OPTIONAL_LAST_LETTER.fullmatch(segment):  # "hrs?": "hr" or "hrs", each whole
+        words = (segment[:-2], segment[:-1])
     else:
         words = triggers_of(segment)
         if words is None:

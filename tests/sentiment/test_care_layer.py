@@ -86,7 +86,13 @@ def test_triggers_and_required_words_of_patterns():
     assert required_words(r"(\d+|uma) (horas?|h|dias) (na fila|esperando)") == (
         frozenset({"hora", "h", "dias"}), frozenset({"na", "espe"}))
     assert required_words("de ab(c|d)") == ()  # "ab" may start a longer token
-    assert required_words(r"late (\w+ ){0,2}(na|de)") == ()  # may start otherwise
+    # words that may come first ("(\w+ ){0,2}", "(mai )?") leave what follows a word start;
+    # letters that may come first ("(re)?fund") do not
+    assert required_words(r"late (\w+ ){0,2}(na|de)") == (frozenset({"na", "de"}),)
+    assert required_words(r"x (mai )?(ajuns|venit)") == (frozenset({"ajun", "veni"}),)
+    assert required_words(r"x (re)?fund") == ()
+    assert required_words(r"x (\w+ )+y") == ()
+    assert required_words(r"\d+ (hrs?|h)") == (frozenset({"hr", "hrs", "h"}),)  # whole words
 
 
 def test_two_phrasings_of_one_group_on_the_same_words_count_once():
