@@ -641,24 +641,25 @@ word_row(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return Py_BuildValue("(NnNO)", weights_object, features, lean_object, pairs);
 }
 
-/* word_groups(tokens, cache, words, stems, stem_lengths, limit): each token's care-layer
- * lexicon group (care_layer.CareLayer._word_groups): the cached one, else the word's own, else
+/* word_groups(tokens, cache, words, stems, stem_lengths, limit, stem_starts): each token's
+ * care-layer lexicon group (care_layer._word_groups): the cached one, else the word's own, else
  * the shortest stem it starts with, else None; new answers are cached (a full cache is emptied).
- */
+ * stem_starts: the stems' first letters, as many as the shortest stem has; a token starting
+ * otherwise is looked up in no stem length. */
 static PyObject *
 word_groups(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     Py_ssize_t limit;
-    if (nargs != 6 || !PyList_Check(args[0]) || !PyDict_Check(args[1]) || !PyDict_Check(args[2])
-        || !PyDict_Check(args[3]) || !PyTuple_Check(args[4])
+    if (nargs != 7 || !PyList_Check(args[0]) || !PyDict_Check(args[1]) || !PyDict_Check(args[2])
+        || !PyDict_Check(args[3]) || !PyTuple_Check(args[4]) || !PyFrozenSet_Check(args[6])
         || ((limit = PyLong_AsSsize_t(args[5])) == -1 && PyErr_Occurred())) {
         PyErr_Clear();
         PyErr_SetString(PyExc_TypeError, "word_groups(tokens: list, cache: dict, words: dict, "
-                        "stems: dict, stem_lengths: tuple, limit: int)");
+                        "stems: dict, stem_lengths: tuple, limit: int, stem_starts: frozenset)");
         return NULL;
     }
     PyObject *tokens = args[0], *cache = args[1], *words = args[2], *stems = args[3];
-    PyObject *lengths = args[4];
+    PyObject *lengths = args[4], *starts = args[6];
     Py_ssize_t n = PyList_GET_SIZE(tokens);
     PyObject *out = PyList_New(n);
     if (out == NULL) {
@@ -689,7 +690,23 @@ word_groups(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             goto fail;
         }
         Py_ssize_t length = PyUnicode_GET_LENGTH(token);
-        for (Py_ssize_t k = 0; group == NULL && k < PyTuple_GET_SIZE(lengths); k++) {
+        int may_have_stem = group == NULL && PyTuple_GET_SIZE(lengths) > 0;
+        if (may_have_stem) {
+            Py_ssize_t shortest = PyLong_AsSsize_t(PyTuple_GET_ITEM(lengths, 0));
+            if (shortest == -1 && PyErr_Occurred()) {
+                goto fail;
+            }
+            PyObject *start = PyUnicode_Substring(token, 0, shortest < length ? shortest : length);
+            if (start == NULL) {
+                goto fail;
+            }
+            may_have_stem = PySet_Contains(starts, start);
+            Py_DECREF(start);
+            if (may_have_stem < 0) {
+                goto fail;
+            }
+        }
+        for (Py_ssize_t k = 0; may_have_stem && group == NULL && k < PyTuple_GET_SIZE(lengths); k++) {
             Py_ssize_t size = PyLong_AsSsize_t(PyTuple_GET_ITEM(lengths, k));
             if (size == -1 && PyErr_Occurred()) {
                 goto fail;

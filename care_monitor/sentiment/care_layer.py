@@ -96,6 +96,7 @@ BEFORE_CONTRAST, AFTER_CONTRAST = 0.5, 1.5
 MAX_REASON_CHARS = 30
 TOKEN_CACHE_SIZE = 50_000
 _UNSEEN = object()  # not in the token cache yet
+_NO_STEM = object()  # no stem can start the token
 # a token's index keys: its first three and its first four characters (a trigger word of four
 # or more letters is keyed by its first four: fewer rules set off per word, as "delay" no
 # longer sets off "deliver"; a shorter one by itself)
@@ -281,6 +282,11 @@ class CareLayer:
         self._words = words or {}
         self._stems = stems or {}
         self._stem_lengths = tuple(sorted({len(stem) for stem in self._stems}))  # shortest first
+        # the stems' first letters (as many as the shortest stem has): one look-up rules out
+        # every stem length for most words
+        self._stem_starts = frozenset(
+            stem[:self._stem_lengths[0]] for stem in self._stems
+        ) if self._stems else frozenset()
         self._token_cache: dict[str, WordGroup | None] = {}
         self._searches = [rule.pattern.search for rule in rules]
         # A text's index keys (first three and four letters of its words) pick the rules one of
@@ -412,7 +418,7 @@ class CareLayer:
             return list(map(self._words.get, tokens))
         return word_groups(
             tokens, self._token_cache, self._words, self._stems, self._stem_lengths,
-            TOKEN_CACHE_SIZE,
+            TOKEN_CACHE_SIZE, self._stem_starts,
         )
 
 
@@ -423,9 +429,12 @@ def _word_groups(
     stems: dict[str, WordGroup],
     stem_lengths: tuple[int, ...],
     limit: int,
+    stem_starts: frozenset[str] = frozenset(),
 ) -> list[WordGroup | None]:
     """Each token's lexicon group: the word's own, else the shortest stem it starts with, else
-    None; answers cached (a cache of `limit` answers is emptied first).  Pure-Python twin of
+    None; answers cached (a cache of `limit` answers is emptied first).  `stem_starts`: the
+    stems' first letters, as many as the shortest stem has; a token starting otherwise is
+    looked up in no stem length (most first-seen words).  Pure-Python twin of
     `_speedups.word_groups`."""
     groups = list(map(cache.get, tokens, itertools.repeat(_UNSEEN)))
     if _UNSEEN not in groups:
@@ -434,10 +443,14 @@ def _word_groups(
         if groups[position] is not _UNSEEN:
             continue
         found = words.get(token)
+        if found is None and stem_lengths and token[:stem_lengths[0]] not in stem_starts:
+            found = _NO_STEM  # no stem starts like this token
         for length in stem_lengths:
             if found is not None or length > len(token):
                 break
             found = stems.get(token[:length])
+        if found is _NO_STEM:
+            found = None
         if len(cache) >= limit:
             cache.clear()  # keeps memory flat on endless streams
         cache[token] = groups[position] = found

@@ -180,7 +180,7 @@ def test_care_word_groups_equal_the_python_twin(language):
     layer = care_layer.load_care_layer(language)
     for text in TEXTS:
         toks = features.tokens(text.replace("\ud800", ""))
-        args = (layer._words, layer._stems, layer._stem_lengths, 10**6)
+        args = (layer._words, layer._stems, layer._stem_lengths, 10**6, layer._stem_starts)
         compiled_cache: dict = {}
         python_cache: dict = {}
         compiled = care_layer.word_groups(toks, compiled_cache, *args)
@@ -216,7 +216,7 @@ def test_care_first_matches_equal_the_python_twin(language):
 
 def test_care_word_groups_find_the_shortest_stem():
     layer = care_layer.load_care_layer("it")
-    args = (layer._words, layer._stems, layer._stem_lengths, 10**6)
+    args = (layer._words, layer._stems, layer._stem_lengths, 10**6, layer._stem_starts)
     for word_groups in (care_layer.word_groups, care_layer._word_groups):
         group = word_groups(["vergognoso", "tavolo"], {}, *args)
         assert group[0] is not None and group[0].valence < 0  # vergogn*
@@ -398,7 +398,7 @@ def test_tokens_whose_hash_empties_the_list_cannot_crash_word_groups():
         "        return str.__hash__(self)\n"
         "tokens = [Token('w%d' % i) for i in range(50)]\n"
         "try:\n"
-        "    s.word_groups(tokens, {}, {}, {}, (), 1000)\n"
+        "    s.word_groups(tokens, {}, {}, {}, (), 1000, frozenset())\n"
         "except RuntimeError as error:\n"
         "    print(error)\n"
     )
