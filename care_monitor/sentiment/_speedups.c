@@ -1807,6 +1807,101 @@ error:
     return NULL;
 }
 
+/* top_leans(rows, toks, positive, limit): up to `limit` distinct tokens whose model row's
+ * reason lean (its third item, a float) pushes the score's way (> 0 when `positive`, < 0
+ * otherwise), strongest first, equal leans by token descending (linear_model._top_leans).
+ * No Python code runs while the sequences are read: leans must be floats, tokens str. */
+static PyObject *
+top_leans(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    Py_ssize_t limit;
+    int positive;
+    if (nargs != 4 || !(PyList_Check(args[0]) || PyTuple_Check(args[0]))
+        || !(PyList_Check(args[1]) || PyTuple_Check(args[1]))
+        || (positive = PyObject_IsTrue(args[2])) < 0
+        || ((limit = PyLong_AsSsize_t(args[3])) == -1 && PyErr_Occurred())) {
+        PyErr_Clear();
+        PyErr_SetString(PyExc_TypeError,
+                        "top_leans(rows: list, toks: list, positive: bool, limit: int)");
+        return NULL;
+    }
+    PyObject *rows = args[0], *toks = args[1];
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(rows);
+    if (PySequence_Fast_GET_SIZE(toks) < n) {
+        n = PySequence_Fast_GET_SIZE(toks); /* zip() */
+    }
+    double stack_leans[64];
+    Py_ssize_t stack_index[64];
+    double *leans = n <= 64 ? stack_leans : PyMem_Malloc(n * sizeof(double));
+    Py_ssize_t *index = n <= 64 ? stack_index : PyMem_Malloc(n * sizeof(Py_ssize_t));
+    PyObject *picked = PyList_New(0);
+    if (leans == NULL || index == NULL || picked == NULL) {
+        Py_XDECREF(picked);
+        picked = NULL;
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t found = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *row = PySequence_Fast_GET_ITEM(rows, i);
+        PyObject *tok = PySequence_Fast_GET_ITEM(toks, i);
+        if (!PyTuple_Check(row) || PyTuple_GET_SIZE(row) < 3
+            || !PyFloat_Check(PyTuple_GET_ITEM(row, 2)) || !PyUnicode_Check(tok)) {
+            PyErr_SetString(PyExc_TypeError, "top_leans: rows are tuples with a float lean, "
+                            "toks are str");
+            Py_CLEAR(picked);
+            goto done;
+        }
+        double lean = PyFloat_AS_DOUBLE(PyTuple_GET_ITEM(row, 2));
+        if (positive ? lean > 0.0 : lean < 0.0) {
+            leans[found] = lean;
+            index[found++] = i;
+        }
+    }
+    while (PyList_GET_SIZE(picked) < limit) {
+        Py_ssize_t best = -1;
+        for (Py_ssize_t k = 0; k < found; k++) {
+            PyObject *tok = PySequence_Fast_GET_ITEM(toks, index[k]);
+            int taken = 0;
+            for (Py_ssize_t p = 0; !taken && p < PyList_GET_SIZE(picked); p++) {
+                taken = PyUnicode_Compare(tok, PyList_GET_ITEM(picked, p)) == 0;
+            }
+            if (taken) {
+                continue;
+            }
+            if (best >= 0) {
+                double a = leans[k], b = leans[best];
+                int stronger = positive ? a > b : a < b;
+                if (!stronger && !(a == b && PyUnicode_Compare(
+                        tok, PySequence_Fast_GET_ITEM(toks, index[best])) > 0)) {
+                    continue;
+                }
+            }
+            best = k;
+        }
+        if (best < 0) {
+            break;
+        }
+        if (PyList_Append(picked, PySequence_Fast_GET_ITEM(toks, index[best])) < 0) {
+            Py_CLEAR(picked);
+            goto done;
+        }
+    }
+done:
+    if (leans != NULL && leans != stack_leans) {
+        PyMem_Free(leans);
+    }
+    if (index != NULL && index != stack_index) {
+        PyMem_Free(index);
+    }
+    if (picked == NULL) {
+        return NULL;
+    }
+    PyObject *out = PyList_AsTuple(picked);
+    Py_DECREF(picked);
+    return out;
+}
+
 static PyMethodDef speedups_methods[] = {
     {"split_tokens", (PyCFunction)split_tokens, METH_O,
      "Shorten digit runs and repeats, then split into words and symbols (features.tokens)."},
@@ -1834,6 +1929,8 @@ static PyMethodDef speedups_methods[] = {
      "Numbers of the care rules whose regex may match a text with these tokens."},
     {"first_matches", (PyCFunction)(void (*)(void))first_matches, METH_FASTCALL,
      "(number, match) of each candidate care rule whose regex finds a match in the text."},
+    {"top_leans", (PyCFunction)(void (*)(void))top_leans, METH_FASTCALL,
+     "The tokens whose model rows lean hardest the score's way (linear_model reasons)."},
     {"sum_rows", (PyCFunction)(void (*)(void))sum_rows, METH_FASTCALL,
      "(sum, feature count, rows) of a token list's cached model rows and bigrams."},
     {"vector_sum", (PyCFunction)(void (*)(void))vector_sum, METH_FASTCALL,

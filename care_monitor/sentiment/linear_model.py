@@ -119,9 +119,7 @@ class LinearModel:
         """The words that pushed hardest toward `score` (`rows`: ModelScore.rows of `toks`)."""
         if abs(score) < LABEL_EDGE:
             return ()  # a neutral score names no reasons
-        leans = list(map(_ROW_LEAN, rows))  # each row's third item; C loops, no Python one
-        hits = list(zip(itertools.compress(leans, leans), itertools.compress(toks, leans)))
-        return _reasons(hits, score, max_reasons) if hits else ()
+        return top_leans(rows, toks, score > 0, max_reasons)
 
     def attach_word_vectors(
         self, vector_rows: dict[str, complex], vector_leans: dict[str, float]
@@ -257,11 +255,24 @@ class _GramGetters(dict):
 
 _GRAM_GETTERS = _GramGetters()
 
+
+def _top_leans(
+    rows: Sequence[tuple], toks: Sequence[str], positive: bool, limit: int
+) -> tuple[str, ...]:
+    """Up to `limit` distinct tokens whose row's reason lean (third item) pushes the score's
+    way, strongest first, equal leans by token descending.  Pure-Python twin of
+    `_speedups.top_leans`."""
+    leans = list(map(_ROW_LEAN, rows))
+    hits = list(zip(itertools.compress(leans, leans), itertools.compress(toks, leans)))
+    return _reasons(hits, 1.0 if positive else -1.0, limit) if hits else ()
+
+
 try:  # the compiled twins (setup.py builds them; optional): equal sums, less Python per token
     from care_monitor.sentiment._speedups import gram_table as make_gram_lookup
-    from care_monitor.sentiment._speedups import gram_weights, sum_rows, word_row
+    from care_monitor.sentiment._speedups import gram_weights, sum_rows, top_leans, word_row
 except ImportError:  # pragma: no cover - an install without a C compiler
     gram_weights, sum_rows, word_row = _gram_weights, _sum_rows, _word_row
+    top_leans = _top_leans
 
     def make_gram_lookup(grams: dict[str, complex]) -> dict[str, complex]:
         return grams

@@ -63,6 +63,7 @@ def test_the_compiled_steps_are_built():
 
     assert features.split_tokens is not features._split_tokens
     assert linear_model.sum_rows is not linear_model._sum_rows
+    assert linear_model.top_leans is not linear_model._top_leans
     assert not isinstance(linear_model.load_model("es")._gram_lookup, dict)  # the compact table
     assert care_layer.word_groups is not care_layer._word_groups
     assert care_layer.candidate_rules is not care_layer._candidate_rules
@@ -175,6 +176,36 @@ def test_a_full_model_cache_is_reset_to_the_vocabulary_by_both():
         assert set(cache) - set(model._known) == {"zzqx3"}
 
 
+@pytest.mark.parametrize("language", linear_model.MODEL_LANGUAGES)
+def test_top_leans_equal_the_python_twin(language):
+    """The model's reasons: same tokens in the same order, both ways, every limit."""
+    model = linear_model.load_model(language)
+    named = 0
+    for text in SENTENCES[:-1] + VADER_TEXTS[:300] + [t * 3 for t in SENTENCES[2:6]]:
+        toks = features.tokens(text)
+        rows = model.score(text, toks=toks, max_reasons=0).rows
+        for positive in (True, False):
+            for limit in (1, 3, 5):
+                compiled = linear_model.top_leans(list(rows), toks, positive, limit)
+                assert compiled == linear_model._top_leans(rows, toks, positive, limit), text
+                named += len(compiled)
+    assert named > 0
+
+
+def test_top_leans_break_ties_by_token_and_name_each_token_once():
+    rows = [(0j, 1, lean) for lean in (0.5, -0.5, 0.5, 0.0, 0.5, -0.7, 0.9, 0.5)]
+    toks = ["bb", "x", "aa", "z", "cc", "y", "dd", "bb"]
+    for top_leans in (linear_model.top_leans, linear_model._top_leans):
+        assert top_leans(rows, toks, True, 4) == ("dd", "cc", "bb", "aa")
+        assert top_leans(rows, toks, False, 4) == ("y", "x")
+
+
+def test_top_leans_refuses_rows_without_a_float_lean():
+    for rows, toks in (([(1j, 1, 0)], ["a"]), ([(1j, 1)], ["a"]), ([(1j, 1, 0.5)], [3])):
+        with pytest.raises(TypeError, match="top_leans"):
+            linear_model.top_leans(rows, toks, True, 3)
+
+
 @pytest.mark.parametrize("language", ["it", "pt", "ro", "en"])
 def test_care_word_groups_equal_the_python_twin(language):
     layer = care_layer.load_care_layer(language)
@@ -269,6 +300,7 @@ def test_the_scorer_gives_the_same_results_without_the_compiled_steps(monkeypatc
     expected = [compiled.score(text) for text in texts]
     monkeypatch.setattr(features, "split_tokens", features._split_tokens)
     monkeypatch.setattr(linear_model, "sum_rows", linear_model._sum_rows)
+    monkeypatch.setattr(linear_model, "top_leans", linear_model._top_leans)
     monkeypatch.setattr(linear_model, "word_row", linear_model._word_row)
     monkeypatch.setattr(linear_model, "gram_weights", linear_model._gram_weights)
     monkeypatch.setattr(care_layer, "word_groups", care_layer._word_groups)
