@@ -1323,7 +1323,7 @@ fail:
 /* ---- the care layer's rule index as C arrays (rule_table), for candidate_rules ------------- */
 
 #define RULE_TABLE_NAME "care_monitor.sentiment._speedups.RuleTable"
-#define KEY_MAX 4 /* index keys are at most 4 characters (care_layer._index_key) */
+#define KEY_MAX 6 /* index keys are 3, 4 or 6 characters at most (care_layer._index_key) */
 
 typedef struct {
     uint64_t hash; /* 0: empty slot */
@@ -1690,6 +1690,9 @@ candidate_rules_from_table(PyObject *tokens, PyObject *text, const RuleTable *t)
         }
         if (take > 0) {
             mark_key(t, key_find(t, chars, take < 3 ? take : 3), present, triggered, met);
+        }
+        if (take >= 4) {
+            mark_key(t, key_find(t, chars, 4), present, triggered, met);
         }
         if (take == KEY_MAX) {
             mark_key(t, key_find(t, chars, KEY_MAX), present, triggered, met);

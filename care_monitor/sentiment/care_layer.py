@@ -2,13 +2,15 @@
 
 A group holds `patterns` (regular expressions for phrases), `words` (single words; `stem*`
 matches any word starting with the stem), or both; `requires` (lists of words, one of each
-list must occur) lets a pattern that no literal word starts skip texts cheaply.
+list must occur; a word stands for every word sharing its first four letters: "averia" for
+"averió") lets a pattern that no literal word starts skip texts cheaply.
 
 Every pattern is compiled on its own (case-insensitive, on word boundaries).  A pattern only
 runs when the text has a token starting like one of the literal words the pattern must start
 with ("delay", "lost", "misplaced"...; derived from the pattern itself, indexed by their first
-three or four letters): most posts match no rule, and a look-up per token is far cheaper than
-dozens of regular-expression scans.  Words are plain dictionary look-ups on the tokens.  Every
+six letters, or four, or the whole word if shorter), and each word it cannot match without
+after that: most posts match no rule, and a look-up per token is far cheaper than dozens of
+regular-expression scans.  Words are plain dictionary look-ups on the tokens.  Every
 match adds its group's valence (VADER units); the matched text becomes a reason.
 
 A file may declare `negators`: regular expressions for its language's own negation words beside
@@ -97,11 +99,14 @@ MAX_REASON_CHARS = 30
 TOKEN_CACHE_SIZE = 50_000
 _UNSEEN = object()  # not in the token cache yet
 _NO_STEM = object()  # no stem can start the token
-# a token's index keys: its first three and its first four characters (a trigger word of four
-# or more letters is keyed by its first four: fewer rules set off per word, as "delay" no
-# longer sets off "deliver"; a shorter one by itself)
+# a token's index keys: its first three, four and six characters.  A trigger word of six or
+# more letters is keyed by its first six, of four or five by its first four, a shorter one by
+# itself: fewer rules set off per word ("delay" does not set off the rules of "deliver",
+# "conta" those of "continua")
 _FIRST_THREE = operator.itemgetter(slice(0, 3))
 _FIRST_FOUR = operator.itemgetter(slice(0, 4))
+_FIRST_SIX = operator.itemgetter(slice(0, 6))
+KEY_LENGTH = 6  # the longest index key
 
 
 # Romanian: ș ț (comma below, the standard letters) are often typed with a cedilla (ş ţ, older
@@ -489,6 +494,7 @@ def _candidate_rules(tokens: list[str], text: str, index: RuleIndex) -> list[int
     `_speedups.candidate_rules`."""
     keys = set(map(_FIRST_THREE, tokens))
     keys.update(map(_FIRST_FOUR, tokens))
+    keys.update(map(_FIRST_SIX, tokens))
     if _DIGIT_RUN.search(text):
         keys.add("0")
     triggered = set(index.always)
@@ -550,12 +556,17 @@ def _word_matches(
     return found
 
 
-def _index_key(trigger: str) -> str:
-    """The first four characters of the trigger's first word, or the word if shorter (tokens
-    split at ' and -; digit runs are "0" in tokens); for "#word" the word's (the tokens are "#"
-    and "word", and the word is the rarer of the two); a symbol's first character."""
-    word = _DIGIT_RUN.sub("0", re.match(r"#?(\w*)", trigger).group(1))  # as tokens carry them
-    return word[:4] if word else trigger[0]
+def _index_key(trigger: str, longest: int = KEY_LENGTH) -> str:
+    """The first six characters of the trigger's first word if it has six or more, else its
+    first four, or the word if shorter (tokens split at ' and -; digit runs are "0" and letters
+    repeated 4+ times 3 times in tokens); for "#word" the word's (the tokens are "#" and "word",
+    and the word is the rarer of the two); a symbol's first character.  `longest=4`: at most
+    four, for the words a care file's `requires` lists (written as stems: "averia" stands for
+    "averió" too)."""
+    word = features.shorten_like_tokens(re.match(r"#?(\w*)", trigger).group(1))
+    if not word:
+        return trigger[0]
+    return word[:longest] if len(word) >= longest else word[:4]
 
 
 # what may end a segment after its words without changing which tokens they are: an anchor, a
@@ -814,7 +825,7 @@ def _compile(path: Path) -> CareLayer:
             # optional `requires`: lists of words, one word of each list must be in the text
             # (a cheap token check before the group's regexes run; the regex itself decides)
             requires = tuple(
-                frozenset(_index_key(_word(word).lower()) for word in words)
+                frozenset(_index_key(_word(word).lower(), longest=4) for word in words)
                 for words in group.get("requires") or ()
             )
             for word in group.get("words") or ():
@@ -888,8 +899,9 @@ def _spelled_rules(
     if merged is None or merged == alternative:
         return [plain]  # no diacritic letter in it, or none that can be merged
     spell = spelling.key_spellings
-    triggers = plain[1] and tuple(dict.fromkeys(  # only a trigger's first four letters count
-        variant + trigger[4:] for trigger in plain[1] for variant in spell(trigger[:4])
+    triggers = plain[1] and tuple(dict.fromkeys(  # only a trigger's first letters count
+        variant + trigger[KEY_LENGTH:]
+        for trigger in plain[1] for variant in spell(trigger[:KEY_LENGTH])
     ))
     required = tuple(frozenset(v for key in keys for v in spell(key)) for keys in plain[2])
     return [(merged, triggers, required)]

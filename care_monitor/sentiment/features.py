@@ -24,6 +24,11 @@ def _shorten(match: re.Match[str]) -> str:
     return "0" if repeated is None else repeated * 3
 
 
+def shorten_like_tokens(word: str) -> str:
+    """A word with digit runs and repeats shortened as in its token ("2nd" -> "0nd")."""
+    return _DIGITS_OR_REPEATS.sub(_shorten, word)
+
+
 def _split_tokens(masked: str) -> list[str]:
     """The last normalising step and the split, for a lower-cased, masked text (_lower_and_mask):
     digit runs and repeats shortened, then words and symbols.  Pure-Python twin of

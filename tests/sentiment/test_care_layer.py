@@ -67,24 +67,24 @@ def test_triggers_and_required_words_of_patterns():
     assert triggers_of(r"(\d+|two) times") == ("0", "two")  # tokens carry digits as 0
     assert triggers_of(r"^(@\w+ )+late|^hi there") == ("@", "hi there")  # anchored: what follows
     assert triggers_of("(?<!giải )(?<!chú )thích") == ("thích",)  # look-behinds first: the word
-    assert required_words("(was|is) supposed to") == (frozenset({"supp"}), frozenset({"to"}))
-    assert required_words("(app|site) (is |was )?(down|crashing)") == (frozenset({"down", "cras"}),)
+    assert required_words("(was|is) supposed to") == (frozenset({"suppos"}), frozenset({"to"}))
+    assert required_words("(app|site) (is |was )?(down|crashing)") == (frozenset({"down", "crashi"}),)
     # what may end a segment after its words still leaves the words required
     assert required_words("are you (kidding|joking)( me)?") == (
-        frozenset({"you"}), frozenset({"kidd", "joki"}))
-    assert required_words("and counting[.!]*$") == (frozenset({"coun"}),)
+        frozenset({"you"}), frozenset({"kiddin", "joking"}))
+    assert required_words("and counting[.!]*$") == (frozenset({"counti"}),)
     assert required_words("oh sure[,.!]") == (frozenset({"sure"}),)
-    # a key is a word's first 3-4 letters: letters glued after them leave it alone
+    # a key is a word's first 4 or 6 letters: letters glued after them leave it alone
     assert required_words("just shrug(s|ged)?") == (frozenset({"shru"}),)
-    assert required_words("more delays?") == (frozenset({"dela"}),)
+    assert required_words("more delays?") == (frozenset({"dela", "delays"}),)
     # a segment's literal start, whatever follows it
     assert required_words(r"que beleza(,| hein)[^!?]{0,80}(atras|cancel)") == (
-        frozenset({"bele"}),)
+        frozenset({"beleza"}),)
     assert required_words(r"em (20\d\d)\?") == (frozenset({"0"}),)  # a digit run
     # a word of one or two letters only where it is a whole token
     assert required_words("nu (e|este) ok") == (frozenset({"e", "este"}), frozenset({"ok"}))
     assert required_words(r"(\d+|uma) (horas?|h|dias) (na fila|esperando)") == (
-        frozenset({"hora", "h", "dias"}), frozenset({"na", "espe"}))
+        frozenset({"hora", "h", "dias"}), frozenset({"na", "espera"}))
     assert required_words("de ab(c|d)") == ()  # "ab" may start a longer token
     # words that may come first ("(\w+ ){0,2}", "(mai )?") leave what follows a word start;
     # letters that may come first ("(re)?fund") do not
