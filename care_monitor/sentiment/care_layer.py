@@ -41,7 +41,7 @@ from __future__ import annotations
 import itertools
 import operator
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -294,7 +294,7 @@ class CareLayer:
         ) if self._stems else frozenset()
         self._token_cache: dict[str, WordGroup | None] = {}
         self._searches = [rule.pattern.search for rule in rules]
-        # A text's index keys (first three and four letters of its words) pick the rules one of
+        # A text's index keys (first three, four and six letters of its words) pick the rules one of
         # whose trigger words they start and whose required sets they meet (candidate_rules).
         self._index = RuleIndex(
             len(rules),
@@ -346,7 +346,7 @@ class CareLayer:
             else None
         )
         taken: dict[str, list[tuple[int, int]]] = {}  # group -> spans already matched
-        rules, searches = self.rules, self._searches  # most candidate rules find nothing
+        rules, searches = self.rules, self._searches
         negatable: tuple[bool, bool] | None = None  # (shared, own) negators present: once
         for number, first in first_matches(searches, candidates, text):  # in rule order
             rule = rules[number]
@@ -531,7 +531,7 @@ def _last_words_start(text: str, floor: int, end: int, runs: int) -> int:
     the reversed text is matched from its start, which costs only those words."""
     pattern = _LAST_WORD_RUNS.get(runs)
     if pattern is None:
-        pattern = _LAST_WORD_RUNS[runs] = re.compile(r"(?:\W*\w+){0,%d}" % runs)
+        pattern = _LAST_WORD_RUNS[runs] = re.compile(rf"(?:\W*\w+){{0,{runs}}}")
     return end - pattern.match(text[floor:end][::-1]).end()
 
 
@@ -756,7 +756,7 @@ def _without_left_out_words(segment: str) -> str | None:
         repeat = _REPEAT.match(segment, end + 1) if end > 0 else None
         if repeat is None or repeat.end() >= len(segment):
             return segment  # a group that must match, or the whole segment: kept as it is
-        if not segment[end - 1] == " ":
+        if segment[end - 1] != " ":
             return None
         segment = segment[repeat.end():]
     return segment

@@ -83,10 +83,10 @@ for _language, _words in [*STOPWORDS.items(), *FREQUENT_WORDS.items()]:
 # >= 1.5 % of the posts, and not 5x as common in their own): "du" is German and French, "on"
 # English and French, "del" Spanish and Italian, "hay" Spanish and Vietnamese.  Kept although
 # shared, as Portuguese posts have few others: "do", "dos", "em", "mas", "um".
-SHARED_WORDS = frozenset(
-    "are come da del du era este hay he im mal man on por sau sempre su una was"
-    .split()
-)
+SHARED_WORDS = frozenset({
+    "are", "come", "da", "del", "du", "era", "este", "hay", "he", "im", "mal", "man", "on",
+    "por", "sau", "sempre", "su", "una", "was",
+})
 WORD_LANGUAGE = {
     word: language for word, language in WORD_LANGUAGE.items()
     if language and word not in SHARED_WORDS
