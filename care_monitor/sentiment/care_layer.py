@@ -801,8 +801,12 @@ def _is_short_word(key: str) -> bool:
     return len(key) < 3 and key != "0" and any(ch.isalnum() for ch in key)
 
 
+# PyYAML's libyaml parser when its wheel has it (~5x faster than the pure-Python one), same data
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _compile(path: Path) -> CareLayer:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     rules = []
     words: dict[str, WordGroup] = {}
     stems: dict[str, WordGroup] = {}
@@ -838,22 +842,16 @@ def _compile(path: Path) -> CareLayer:
                 target[key] = word_group
                 variants += [(target, other, word_group) for other in spellings(key)[1:]]
             for source in group.get("patterns") or ():
-                re.compile(source)  # a clear error for the whole pattern first
                 if _UPPER_OUTSIDE_ESCAPES.search(source):
                     raise ValueError(f"pattern {source!r}: write patterns in lower case "
                                      "(they are matched against lower-cased text)")
-                alternatives = dict.fromkeys(  # one rule each: finer candidate choice
-                    fold(choice) if fold else choice
-                    for alternative in _split_top(source)
-                    for choice in _first_word_choices(alternative)
-                )
-                for alternative in alternatives:
-                    for regex, triggers, required in _spelled_rules(alternative, spelling_fold):
-                        rules.append(
-                            Rule(group["name"], valence, re.compile(rf"(?:{regex})(?!\w)"),
-                                 triggers, bool(group.get("unless_negated")),
-                                 required + requires, len(required))
-                        )
+                try:
+                    rules += _pattern_rules(source, group["name"], valence,
+                                            bool(group.get("unless_negated")), requires,
+                                            spelling_fold)
+                except (re.error, ValueError, IndexError):
+                    re.compile(source)  # a clear error for the whole pattern, if it is the pattern
+                    raise
         except (KeyError, TypeError, ValueError, re.error) as error:
             raise ValueError(f"{path}: groups[{index}]: {error}") from None
     for target, key, word_group in variants:
@@ -884,6 +882,26 @@ def _compile(path: Path) -> CareLayer:
                          "match: 0 to 3)")
     return CareLayer(rules, words, stems, contrast, bool(data.get("information_questions")),
                      negators, reach, fold)
+
+
+def _pattern_rules(
+    source: str, group: str, valence: float, unless_negated: bool,
+    requires: tuple[frozenset[str], ...], spelling: SpellingFold | None,
+) -> list[Rule]:
+    """The rules of one pattern: one per top-level alternative and leading choice, in the
+    spelling the texts are matched in."""
+    fold = spelling.fold_text if spelling else None
+    alternatives = dict.fromkeys(  # one rule each: finer candidate choice
+        fold(choice) if fold else choice
+        for alternative in _split_top(source)
+        for choice in _first_word_choices(alternative)
+    )
+    return [
+        Rule(group, valence, re.compile(rf"(?:{regex})(?!\w)"), triggers, unless_negated,
+             required + requires, len(required))
+        for alternative in alternatives
+        for regex, triggers, required in _spelled_rules(alternative, spelling)
+    ]
 
 
 def _spelled_rules(
