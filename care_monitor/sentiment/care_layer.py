@@ -23,6 +23,11 @@ mulțumit" does not negate "mulțumit").
 A pattern may start with look-behinds ("(?<!giải )thích": not "giải thích", to explain); its
 trigger words are those after them.
 
+A group may declare `drops_model_lean: true` (patterns only, valence 0): a match says the post is
+a plain question for information ("Hat die Filiale am Montag offen?"), whose words the trained
+models read as negative; the scorer then leaves the model's lean out, and only the lexicon and
+rule evidence count (English does the same for VADER's mild failure words: questions.py).
+
 A file may also declare `contrast_words` (VADER's "but" rule for this evidence: matches before
 the first one weigh half, after it 1.5 times), `information_questions: true` (a complaint rule
 matching inside a question about a condition does not count: questions.py) and `emoji: vader`
@@ -205,11 +210,15 @@ class Rule:
     # each set must be among the text's tokens (a cheap check before the regex runs)
     required: tuple[frozenset[str], ...] = ()
     derived: int = 0  # how many of `required` come from the pattern (the rest: `requires`)
+    drops_model_lean: bool = False  # a match drops the trained model's lean (CareEvidence)
 
 
 @dataclass(frozen=True)
 class CareEvidence:
     matches: tuple[tuple[float, str], ...]  # (valence, reason) per match
+    # a group with `drops_model_lean` matched (a plain question for information): the trained
+    # model's lean is left out of the score, the other evidence stays
+    drops_model_lean: bool = False
 
     @property
     def valence(self) -> float:
@@ -228,6 +237,7 @@ class WordGroup:
 
 
 _NO_EVIDENCE = CareEvidence(())  # immutable: one instance serves every text without a match
+_MODEL_LEAN_DROPPED = CareEvidence((), drops_model_lean=True)
 
 
 class CareLayer:
@@ -348,6 +358,7 @@ class CareLayer:
         taken: dict[str, list[tuple[int, int]]] = {}  # group -> spans already matched
         rules, searches = self.rules, self._searches
         negatable: tuple[bool, bool] | None = None  # (shared, own) negators present: once
+        drops_model_lean = False
         for number, first in first_matches(searches, candidates, text):  # in rule order
             rule = rules[number]
             for match in _word_matches(rule.pattern, text, first):
@@ -378,9 +389,14 @@ class CareLayer:
                         continue  # "can I rebook if it gets cancelled?": nothing has failed
                 if contrast is not None:
                     valence *= BEFORE_CONTRAST if start < contrast.start() else AFTER_CONTRAST
+                if rule.drops_model_lean:
+                    drops_model_lean = True  # no valence of its own, no reason to show
+                    continue
                 if len(reason) > MAX_REASON_CHARS:  # a whole question: name the rule instead
                     reason = rule.group
                 matches.append((valence, reason))
+        if drops_model_lean:
+            return CareEvidence(tuple(matches), True) if matches else _MODEL_LEAN_DROPPED
         return CareEvidence(tuple(matches)) if matches else _NO_EVIDENCE
 
     def _negators_present(self, text: str, tokens: list[str]) -> tuple[bool, bool]:
@@ -826,6 +842,9 @@ def _compile(path: Path) -> CareLayer:
             if not group.get("patterns") and not group.get("words"):
                 raise ValueError("a group needs patterns or words")
             word_group = WordGroup(group["name"], valence, bool(group.get("unless_negated")))
+            drops_model_lean = bool(group.get("drops_model_lean"))
+            if drops_model_lean and (valence != 0.0 or group.get("words")):
+                raise ValueError("a drops_model_lean group has patterns only and valence 0")
             # optional `requires`: lists of words, one word of each list must be in the text
             # (a cheap token check before the group's regexes run; the regex itself decides)
             requires = tuple(
@@ -848,7 +867,7 @@ def _compile(path: Path) -> CareLayer:
                 try:
                     rules += _pattern_rules(source, group["name"], valence,
                                             bool(group.get("unless_negated")), requires,
-                                            spelling_fold)
+                                            spelling_fold, drops_model_lean)
                 except (re.error, ValueError, IndexError):
                     re.compile(source)  # a clear error for the whole pattern, if it is the pattern
                     raise
@@ -887,6 +906,7 @@ def _compile(path: Path) -> CareLayer:
 def _pattern_rules(
     source: str, group: str, valence: float, unless_negated: bool,
     requires: tuple[frozenset[str], ...], spelling: SpellingFold | None,
+    drops_model_lean: bool = False,
 ) -> list[Rule]:
     """The rules of one pattern: one per top-level alternative and leading choice, in the
     spelling the texts are matched in."""
@@ -898,7 +918,7 @@ def _pattern_rules(
     )
     return [
         Rule(group, valence, re.compile(rf"(?:{regex})(?!\w)"), triggers, unless_negated,
-             required + requires, len(required))
+             required + requires, len(required), drops_model_lean)
         for alternative in alternatives
         for regex, triggers, required in _spelled_rules(alternative, spelling)
     ]

@@ -134,12 +134,14 @@ class Scorer:
         model, vectors = _models(lang) if lang in MODEL_LANGUAGES else (None, None)
         # reasons are (valence, text); only those leaning like the final score are kept
         reasons: list[tuple[float, str]] = []
+        model_valence = 0.0
         if model is not None:
             result = model.score(text, toks=toks, max_reasons=0)  # its reasons: below, if any
-            valence = max(-MODEL_MAX_VALENCE, min(MODEL_MAX_VALENCE, to_valence(result.score)))
+            model_valence = max(-MODEL_MAX_VALENCE, min(MODEL_MAX_VALENCE, to_valence(result.score)))
             if vectors is not None:  # the n-gram model's topics, tempered by the word vectors
                 vector_valence = vectors.valence(toks, result.rows)
-                valence = vectors.ngram_weight * valence + vector_valence
+                model_valence = vectors.ngram_weight * model_valence + vector_valence
+            valence = model_valence
             valence += self._brand_word_valence(key, text, reasons)
             valence += self._emoticon_valence(text, toks, reasons)
             analyzer = None
@@ -153,7 +155,11 @@ class Scorer:
             ):
                 valence = 0.0  # "can I rebook if it gets cancelled?": VADER's -1 for "cancelled"
         care = load_care_layer(lang if model is not None or lang == "en" else "en")
-        for group_valence, reason in care.evaluate(text, toks).matches:
+        evidence = care.evaluate(text, toks)
+        if evidence.drops_model_lean:  # a plain question for information: the model's lean on
+            valence -= model_valence  # its words says nothing (care_layer: drops_model_lean)
+            model_valence = 0.0
+        for group_valence, reason in evidence.matches:
             valence += group_valence
             reasons.append((group_valence, reason))
         for pattern, phrase, phrase_valence in self._brand_phrases.get(key, ()):
@@ -171,7 +177,7 @@ class Scorer:
                 score = round(normalise(valence), 4)
         if analyzer is not None and abs(score) >= POSITIVE_THRESHOLD:
             reasons += self._lexicon_reasons(toks, analyzer.lexicon)
-        elif model is not None and abs(score) >= POSITIVE_THRESHOLD:
+        elif model is not None and not evidence.drops_model_lean and abs(score) >= POSITIVE_THRESHOLD:
             if vectors is not None and score < 0:  # the word vectors name the blame words
                 if vector_valence < 0:
                     reasons += [(vector_valence, w) for w in vectors.reasons(toks, result.rows)]

@@ -258,3 +258,20 @@ def test_negators_are_lower_case_regular_expressions(tmp_path):
     path.write_text("version: 1\nnegators: [Nu]\ngroups: []\n", encoding="utf-8")
     with pytest.raises(ValueError, match="lower case"):
         _compile(path)
+
+
+def test_a_group_that_drops_the_model_lean_has_no_valence_and_no_reason(tmp_path):
+    layer = _compile(write(tmp_path, (
+        "  - name: plain question\n    valence: 0.0\n    drops_model_lean: true\n"
+        "    patterns: ['(is|are) (there|you) [^?]*\\?']\n"
+        "  - name: late\n    valence: -2\n    patterns: [late]\n"
+    )))
+    asked = layer.evaluate("is there a lounge at gate 4?")
+    assert asked.drops_model_lean and asked.matches == ()
+    late = layer.evaluate("are you open late?")
+    assert late.drops_model_lean and late.matches == ((-2.0, "late"),)
+    assert not layer.evaluate("the lounge is closed").drops_model_lean
+    for body in ("    valence: 1.0\n    drops_model_lean: true\n    patterns: ['x y']\n",
+                 "    valence: 0.0\n    drops_model_lean: true\n    words: [x]\n"):
+        with pytest.raises(ValueError, match="drops_model_lean"):
+            _compile(write(tmp_path, "  - name: q\n" + body))

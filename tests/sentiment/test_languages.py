@@ -188,3 +188,25 @@ def test_italian_resolved_problem_and_plain_thanks_are_praise(scorer):
 
 def test_portuguese_resolved_problem_is_praise(scorer):
     assert scorer.score("problema resolvido em 10 minutos, atendimento nota 10 @TelcoBR", language="pt").label == "positive"
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "complaint"),
+    [
+        ("de", "Hat die Filiale am Marktplatz am Pfingstmontag offen?",
+         "Warum ist mein Paket nach zwei Wochen immer noch nicht da?"),
+        ("es", "¿Dónde encuentro el número de cliente en la factura?",
+         "¿Por qué sigo sin internet después de tres días?"),
+        ("ro", "Exista reducere pentru studenti la abonamentul TrenExpres?",
+         "De ce nu a ajuns comanda după două săptămâni?"),
+    ],
+)
+def test_a_plain_question_is_neutral_and_a_complaint_question_negative(
+    scorer, language, question, complaint
+):
+    """The trained models lean negative on any question to a brand; a plain question for
+    information drops that lean (care file: drops_model_lean), a complaint question keeps it."""
+    assert load_care_layer(language).evaluate(question).drops_model_lean
+    result = scorer.score(question, language=language)
+    assert (result.label, result.reasons) == ("neutral", ()), result
+    assert scorer.score(complaint, language=language).label == "negative"
