@@ -3,6 +3,7 @@
     python -m bench.cv_care it                       # the shipped care/it.yaml
     python -m bench.cv_care it --care /tmp/it.yaml   # a candidate file
     python -m bench.cv_care it --care /tmp/it.yaml --dev   # also score the dev set once
+    python -m bench.cv_care it --care /tmp/it.yaml --own   # and the own looked-at sets
 
 5-fold cross-validation on the language's training rows (same folds as bench.train_sentiment):
 for each fold a model is trained on the other four folds exactly like `make train-sentiment`
@@ -17,7 +18,9 @@ Printed: negative recall / precision, macro-F1, the objective of bench.train_sen
 ((macro-F1 + negative F1) / 2) and R@P.60 (best negative recall at precision >= 0.60 over all
 thresholds: ranking quality, independent of the label edge).  `--dev` prints the same figures
 for the language's development set(s) scored by the full Scorer (language detection included);
-it prints figures only, never texts.
+it prints figures only, never texts.  `--own` does the same for the project's own looked-at sets
+of the language (bench/data/check_<lang>_*), `--blind` for its blind ones (heldout_<lang>_*:
+score those once, when a file is final).
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from care_monitor.sentiment.linear_model import MODEL_DIR, LinearModel
 from care_monitor.sentiment.word_vector_model import load_word_vector_model, negativity_valence
 
 CACHE = Path("/tmp/care_monitor_cv_cache")
+OWN_DATA = Path(__file__).resolve().parent / "data"
 
 
 def fold_model(texts: list[str], y: np.ndarray, c: float, language: str) -> LinearModel:
@@ -131,13 +135,14 @@ def cv(language: str, care: care_module.CareLayer, label: str = "cv") -> dict:
     return report(label, y, score)
 
 
-def dev(language: str, care: care_module.CareLayer) -> None:
-    """Full Scorer on the dev set(s) of `language` with `care` as that language's care layer."""
+def dev(language: str, care: care_module.CareLayer, paths: list[Path] | None = None) -> None:
+    """Full Scorer on the dev set(s) of `language` (or `paths`) with `care` as that language's
+    care layer."""
     original = scorer_module.load_care_layer
     scorer_module.load_care_layer = lambda lang: care if lang == language else original(lang)
     try:
         scorer = scorer_module.Scorer()
-        for path in sorted(DEV_DIR.glob(f"*_{language}.tsv")):
+        for path in paths if paths is not None else sorted(DEV_DIR.glob(f"*_{language}.tsv")):
             rows = read_tsv(path)
             y = np.array([LABELS.index(label) for label, _ in rows])
             score = np.array([scorer.score(t).score for _, t in rows])
@@ -151,12 +156,19 @@ def main() -> None:
     parser.add_argument("language")
     parser.add_argument("--care", type=Path, help="care-layer YAML (default: the shipped one)")
     parser.add_argument("--dev", action="store_true", help="also score the development set(s)")
+    parser.add_argument("--own", action="store_true", help="also score the own looked-at sets")
+    parser.add_argument("--blind", action="store_true",
+                        help="also score the own blind sets (once, when the file is final)")
     args = parser.parse_args()
     path = args.care or care_module.CARE_DIR / f"{args.language}.yaml"
     care = care_module._compile(path)
     cv(args.language, care, f"cv {path.name}")
     if args.dev:
         dev(args.language, care)
+    if args.own:
+        dev(args.language, care, sorted(OWN_DATA.glob(f"check_{args.language}_*.tsv")))
+    if args.blind:
+        dev(args.language, care, sorted(OWN_DATA.glob(f"heldout_{args.language}_*.tsv")))
 
 
 if __name__ == "__main__":
