@@ -48,7 +48,7 @@ def test_posts_with_author_followers_metrics_and_unescaped_text(x, replay):
 def test_next_token_pages_and_since_id_cursor(x, replay):
     replay.add_posts("x", extra_posts(12))
     first, pages = fetch(x, "nordwind")
-    assert first.pages == 2 and first.fetched == 17
+    assert first.pages == 2 and first.fetched == 18
     assert replay.requests_to(PATH)[1].query["next_token"] == ["10"]
     assert first.new_cursor == max((m.external_id for m in mentions_of(pages)), key=int)
     again, pages = fetch(x, "nordwind", first.new_cursor)
