@@ -232,6 +232,33 @@ def test_youtube_daily_quota_carries_across_processes(replay, receiver, storage,
     assert calls <= 4, "never more calls in a day than the daily budget"
 
 
+def test_x_long_post_naming_the_brand_after_character_280_is_matched(replay, storage, monkeypatch):
+    """X cuts a long post's `text` before the brand and the complaint; `note_tweet` has it all."""
+    import html
+
+    from care_monitor.replay.credentials import replay_credentials
+    from care_monitor.replay.routes.x import shortened
+
+    references, environment = replay_credentials("x", replay)
+    for variable, value in environment.items():
+        monkeypatch.setenv(variable, value)
+    config = parse_config({
+        "brands": BRANDS,
+        "sources": [{"name": "x", "type": "x", "base_url": replay.base_url("x"),
+                     "credentials": references, "params": {"search": ["nordwind"]}}],
+    })
+    pipeline = Pipeline(config, storage, sleep=lambda s: None)
+    [record] = [r for r in replay.store.posts("x") if len(r["text"]) > 280]
+    cut = html.unescape(shortened(record["text"]))
+    assert pipeline.matcher.match(cut, "en") == [], "the cut text names no brand"
+
+    assert pipeline.poll().failed == []
+    [stored] = [m for m in storage.list_mentions(source="x", limit=100) if len(m.text) > 280]
+    assert stored.text == html.unescape(record["text"])
+    assert stored.brands == ["Nordwind"]
+    assert stored.sentiment_label == "negative"  # "overbooked", "unacceptable": after the cut
+
+
 def test_a_brand_named_like_a_sentiment_word_does_not_score_its_own_name(storage, database_url):
     """VADER's lexicon has "united" (+1.8): the terms that name a brand carry no sentiment."""
     from datetime import UTC, datetime

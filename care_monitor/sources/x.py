@@ -2,9 +2,11 @@
 
 Each query is one stream. The cursor is the newest post id (`since_id`); pages follow
 `meta.next_token`. Author follower counts come in the same response through
-`expansions=author_id&user.fields=public_metrics`. X reports its rate limit in
-`x-rate-limit-remaining` / `x-rate-limit-reset` (epoch): when a window is used up the source
-waits for it, or stops for the run saying until when.
+`expansions=author_id&user.fields=public_metrics`. A long post ("note tweet", over 280
+characters) has only its first ~280 characters in `text`; its whole text is `note_tweet.text`,
+asked for in `tweet.fields` and used as the mention's text when present. X reports its rate
+limit in `x-rate-limit-remaining` / `x-rate-limit-reset` (epoch): when a window is used up the
+source waits for it, or stops for the run saying until when.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from care_monitor.sources.base import Request, Source, SourceParams
 from care_monitor.sources.http import HttpResponse
 from care_monitor.sources.times import parse_iso
 
-TWEET_FIELDS = "created_at,public_metrics,lang,author_id,conversation_id"
+TWEET_FIELDS = "created_at,public_metrics,lang,author_id,conversation_id,note_tweet"
 USER_FIELDS = "public_metrics,username,name"
 TWITTER_EPOCH_MS = 1288834974657
 # Recent search covers 7 days and refuses an older since_id; leave a margin.
@@ -36,6 +38,33 @@ class XParams(SourceParams):
 def snowflake_time(post_id: str) -> datetime:
     """When an X id was minted (the id's top bits are milliseconds since the X epoch)."""
     return datetime.fromtimestamp(((int(post_id) >> 22) + TWITTER_EPOCH_MS) / 1000, timezone.utc)
+
+
+def json_type(value: object) -> str:
+    """A value's JSON type, for errors about a response's shape."""
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean",
+             int: "a number", float: "a number", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
+
+
+def note_text(post: dict[str, Any]) -> str:
+    """A long post's whole text, `note_tweet.text`, checked: a broken one is a clear error."""
+    note = post["note_tweet"]
+    if not isinstance(note, dict):
+        raise ValueError(f"post {post['id']}: 'note_tweet' is {json_type(note)}, not an object")
+    if "text" not in note:
+        raise ValueError(f"post {post['id']}: 'note_tweet' has no 'text'")
+    if not isinstance(note["text"], str):
+        raise ValueError(
+            f"post {post['id']}: 'note_tweet.text' is {json_type(note['text'])}, not a string"
+        )
+    return note["text"]
+
+
+def post_text(post: dict[str, Any]) -> str:
+    """The post's whole text: `text` holds only the first ~280 characters of a long post."""
+    text = note_text(post) if "note_tweet" in post else post["text"]
+    return html.unescape(text)  # X escapes &, < and > in post text
 
 
 @register
@@ -89,7 +118,7 @@ class XSource(Source):
             source=self.platform,
             external_id=post["id"],
             url=f"https://x.com/{username or 'i/web'}/status/{post['id']}",
-            text=html.unescape(post["text"]),  # X escapes &, < and > in post text
+            text=post_text(post),
             created_at=parse_iso(post["created_at"]),
             author=Author(handle=username, display_name=user.get("name"),
                           followers=(user.get("public_metrics") or {}).get("followers_count")),

@@ -11,6 +11,7 @@ import pytest
 import requests
 
 from care_monitor.replay import Fault, ReplayServer
+from care_monitor.replay.routes import x as x_routes
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +91,35 @@ def test_reddit_rate_limit_window_runs_out():
         assert statuses[1].headers["X-Ratelimit-Remaining"] == "0.0"
         assert statuses[1].headers["X-Ratelimit-Used"] == "2"
         assert 0 < int(statuses[2].headers["X-Ratelimit-Reset"]) <= 600
+
+
+def x_search(server: ReplayServer, **params) -> list[dict]:
+    token = next(iter(x_routes.BEARER_TOKENS))
+    response = requests.get(f"{server.base_url('x')}/2/tweets/search/recent", timeout=5,
+                            params={"query": "nordwind", "max_results": 100, **params},
+                            headers={"Authorization": f"Bearer {token}"})
+    return response.json()["data"]
+
+
+def test_x_cuts_long_posts_and_gives_note_tweet_only_when_asked(server):
+    [full] = [r["text"] for r in server.store.posts("x") if len(r["text"]) > 280]
+    plain = x_search(server, **{"tweet.fields": "created_at"})
+    [cut] = [p["text"] for p in plain if p["text"] != full and full.startswith(p["text"][:-1])]
+    assert cut.endswith("…") and 200 < len(cut) <= 280
+    assert full[len(cut) - 1].isspace(), "cut between words"
+    assert not any("note_tweet" in p for p in plain)
+    asked = x_search(server, **{"tweet.fields": "created_at,note_tweet"})
+    notes = [p["note_tweet"] for p in asked if "note_tweet" in p]
+    assert notes == [{"text": full}]
+    assert [p["text"] for p in asked] == [p["text"] for p in plain]
+
+
+def test_x_shortened_text_keeps_short_posts_and_cuts_one_unbroken_word():
+    exactly = "a" * 280
+    assert x_routes.shortened(exactly) == exactly
+    assert x_routes.shortened("b" * 281) == "b" * 279 + "…"
+    assert x_routes.shortened("words " * 50) == ("words " * 46).rstrip() + "…"  # not "wor…"
+    assert x_routes.shortened("word " * 56 + "tail") == ("word " * 56).rstrip() + "…"
 
 
 def test_feeds_are_well_formed(server):

@@ -4,10 +4,18 @@ Honours `query`, `max_results` (10-100), `since_id`, `until_id`, `next_token`, `
 `expansions=author_id` and `user.fields`; ids are snowflakes, so they sort by time. Every
 response carries `x-rate-limit-limit/-remaining/-reset` (450 requests per 15 minutes).
 Nothing found: `{"meta": {"result_count": 0}}`, as X answers.
+
+Long posts ("note tweets"): a recorded text longer than 280 characters is served cut, as X cuts
+it. This server's rule, an approximation of X's: keep at most the first 279 characters, drop a
+word cut in the middle, and end with "…" (at most 280 characters in all). The whole text comes
+as `note_tweet: {"text": ...}` only when `tweet.fields` asks for `note_tweet`. A record may give
+its own `note_tweet`, served as it is (tests use it to send a broken one). Queries match the
+whole recorded text, so a post naming the brand after character 280 is still found.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from typing import Any
@@ -19,6 +27,8 @@ SOURCE_TYPE = "x"
 BEARER_TOKENS = {"replay-x-bearer"}
 TWITTER_EPOCH_MS = 1288834974657
 LIMIT, WINDOW = 450, 900
+TEXT_LIMIT = 280
+ELLIPSIS = "…"
 _lock = threading.Lock()
 
 
@@ -44,16 +54,39 @@ def _rate_headers(call: Call) -> dict[str, str]:
             "x-rate-limit-reset": str(reset)}
 
 
+def shortened(text: str) -> str:
+    """What X puts in `text` for a post longer than 280 characters (see the module docstring)."""
+    if len(text) <= TEXT_LIMIT:
+        return text
+    room = TEXT_LIMIT - len(ELLIPSIS)
+    head = text[:room]
+    if not text[room].isspace():
+        head = re.sub(r"\S+$", "", head) or head  # one unbroken word is cut where it is
+    return head.rstrip() + ELLIPSIS
+
+
+def note_tweet(record: dict[str, Any]) -> dict[str, Any]:
+    """`{"note_tweet": ...}` for a long post (or a record giving its own), else nothing."""
+    if "note_tweet" in record:
+        return {"note_tweet": record["note_tweet"]}
+    if len(record["text"]) > TEXT_LIMIT:
+        return {"note_tweet": {"text": record["text"]}}
+    return {}
+
+
 def tweet(call: Call, record: dict[str, Any], fields: set[str]) -> dict[str, Any]:
     pid = str(post_id(call, record))
     user = call.meta()["users"][record["author"]]
-    item: dict[str, Any] = {"id": pid, "text": record["text"], "edit_history_tweet_ids": [pid]}
+    item: dict[str, Any] = {"id": pid, "text": shortened(record["text"]),
+                            "edit_history_tweet_ids": [pid]}
     optional = {
         "created_at": call.created(record).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
         "author_id": user["id"], "lang": record["lang"], "conversation_id": pid,
         "public_metrics": record["public_metrics"],
     }
     item.update({k: v for k, v in optional.items() if k in fields})
+    if "note_tweet" in fields:
+        item.update(note_tweet(record))
     return item
 
 
