@@ -6,8 +6,8 @@ Stages, each timed on its own over the set's posts, best of REPEATS runs, each r
 state of bench_sentiment (per-word caches emptied, then refilled from other texts):
 tokens, language id, the trained models (n-gram + word vectors), the care layer, and the
 whole scorer.  "rules/post" is how many care rules the token index lets run on a post's text
-(each is one regex search); "matches/post" how many care rules and words count.  The whole scorer is more
-than the sum of the stages by its own glue (reasons, normalising).
+(each is one regex search); "matches/post" how many care rules and words count.  The whole
+scorer is more than the sum of the stages by its own glue (reasons, normalising).
 """
 
 from __future__ import annotations
