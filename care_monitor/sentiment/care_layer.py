@@ -26,7 +26,10 @@ trigger words are those after them.
 A group may declare `drops_model_lean: true` (patterns only, valence 0): a match says the post is
 a plain question for information ("Hat die Filiale am Montag offen?"), whose words the trained
 models read as negative; the scorer then leaves the model's lean out, and only the lexicon and
-rule evidence count (English does the same for VADER's mild failure words: questions.py).
+rule evidence count (English does the same for VADER's mild failure words: questions.py).  A
+group's `unless` (one regular expression: complaint markers, "still", "why"...) found anywhere
+in the post cancels the group's matches; it is searched only once a pattern of the group has
+matched, so it may be long.
 
 A file may also declare `contrast_words` (VADER's "but" rule for this evidence: matches before
 the first one weigh half, after it 1.5 times), `information_questions: true` (a complaint rule
@@ -211,6 +214,7 @@ class Rule:
     required: tuple[frozenset[str], ...] = ()
     derived: int = 0  # how many of `required` come from the pattern (the rest: `requires`)
     drops_model_lean: bool = False  # a match drops the trained model's lean (CareEvidence)
+    unless: Unless | None = None  # found anywhere in the text: the rule does not count
 
 
 @dataclass(frozen=True)
@@ -359,8 +363,17 @@ class CareLayer:
         rules, searches = self.rules, self._searches
         negatable: tuple[bool, bool] | None = None  # (shared, own) negators present: once
         drops_model_lean = False
+        unless_found: dict[str, bool] = {}  # group -> its `unless` found in the text
         for number, first in first_matches(searches, candidates, text):  # in rule order
             rule = rules[number]
+            if rule.drops_model_lean and drops_model_lean:
+                continue  # another phrasing has said it already
+            if rule.unless is not None:  # searched once a rule of its group matched, once
+                cancelled = unless_found.get(rule.group)
+                if cancelled is None:
+                    cancelled = unless_found[rule.group] = rule.unless.found_in(text, tokens)
+                if cancelled:
+                    continue
             for match in _word_matches(rule.pattern, text, first):
                 start, end = match.span()
                 spans = taken.get(rule.group)
@@ -692,7 +705,8 @@ def _closing(pattern: str, open_at: int) -> int:
     return -1
 
 
-_LEADING_LOOKBEHINDS = re.compile(r"^(?:\(\?<[!=][^()]*\))+")
+# look-behinds, and word boundaries, before a pattern's first word: they do not change it
+_LEADING_LOOKBEHINDS = re.compile(r"^(?:\(\?<[!=][^()]*\)|\\b)+")
 
 
 def triggers_of(pattern: str) -> tuple[str, ...] | None:
@@ -845,6 +859,7 @@ def _compile(path: Path) -> CareLayer:
             drops_model_lean = bool(group.get("drops_model_lean"))
             if drops_model_lean and (valence != 0.0 or group.get("words")):
                 raise ValueError("a drops_model_lean group has patterns only and valence 0")
+            unless = _unless(group.get("unless"), fold)
             # optional `requires`: lists of words, one word of each list must be in the text
             # (a cheap token check before the group's regexes run; the regex itself decides)
             requires = tuple(
@@ -867,7 +882,7 @@ def _compile(path: Path) -> CareLayer:
                 try:
                     rules += _pattern_rules(source, group["name"], valence,
                                             bool(group.get("unless_negated")), requires,
-                                            spelling_fold, drops_model_lean)
+                                            spelling_fold, drops_model_lean, unless)
                 except (re.error, ValueError, IndexError):
                     re.compile(source)  # a clear error for the whole pattern, if it is the pattern
                     raise
@@ -903,10 +918,50 @@ def _compile(path: Path) -> CareLayer:
                      negators, reach, fold)
 
 
+class Unless(NamedTuple):
+    """A group's `unless`: its alternatives as rules chosen by the same token index as a care
+    file's (a long list of complaint markers costs a look-up per token, not a regex scan of the
+    whole post per marker)."""
+
+    searches: list[Callable[[str], re.Match[str] | None]]
+    lookup: object  # make_rule_lookup(RuleIndex)
+
+    def found_in(self, text: str, tokens: list[str]) -> bool:
+        searches = self.searches
+        return any(searches[n](text) for n in candidate_rules(tokens, text, self.lookup))
+
+
+def _unless(source: object, fold: Callable[[str], str] | None) -> Unless | None:
+    """A group's `unless` regex (lower case; in the folded spelling, as patterns are)."""
+    if source is None:
+        return None
+    if not isinstance(source, str) or _UPPER_OUTSIDE_ESCAPES.search(source):
+        raise ValueError(f"unless {source!r}: one regular expression, in lower case")
+    re.compile(source)  # a clear error for the whole expression first
+    alternatives = list(dict.fromkeys(
+        fold(choice) if fold else choice
+        for alternative in _split_top(source)
+        for choice in _all_first_word_choices(alternative)
+    ))
+    triggers = [triggers_of(alternative) for alternative in alternatives]
+    index = RuleIndex(
+        len(alternatives),
+        always=tuple(i for i, found in enumerate(triggers) if found is None),
+        by_trigger=_rules_by_key(
+            (_index_key(trigger), i) for i, found in enumerate(triggers) for trigger in found or ()
+        ),
+        unrequired=tuple(range(len(alternatives))),
+        by_required={},
+        further=tuple(() for _ in alternatives),
+    )
+    return Unless([re.compile(a).search for a in alternatives], make_rule_lookup(index))
+
+
 def _pattern_rules(
     source: str, group: str, valence: float, unless_negated: bool,
     requires: tuple[frozenset[str], ...], spelling: SpellingFold | None,
     drops_model_lean: bool = False,
+    unless: Unless | None = None,
 ) -> list[Rule]:
     """The rules of one pattern: one per top-level alternative and leading choice, in the
     spelling the texts are matched in."""
@@ -918,7 +973,7 @@ def _pattern_rules(
     )
     return [
         Rule(group, valence, re.compile(rf"(?:{regex})(?!\w)"), triggers, unless_negated,
-             required + requires, len(required), drops_model_lean)
+             required + requires, len(required), drops_model_lean, unless)
         for alternative in alternatives
         for regex, triggers, required in _spelled_rules(alternative, spelling)
     ]
@@ -945,6 +1000,15 @@ def _spelled_rules(
     return [(merged, triggers, required)]
 
 
+def _all_first_word_choices(alternative: str) -> list[str]:
+    """_first_word_choices again on each choice, until each starts with a word or cannot be
+    split: "(pour|à) quand" inside "\\b(…|(pour|à) quand)\\b" -> "\\bpour quand\\b", …"""
+    choices = _first_word_choices(alternative)
+    if choices == [alternative]:
+        return choices
+    return [deeper for choice in choices for deeper in _all_first_word_choices(choice)]
+
+
 def _first_word_choices(alternative: str) -> list[str]:
     """An alternative starting with a group of choices as one alternative per choice
     ("(máy|điện thoại) nóng" -> "máy nóng", "điện thoại nóng"; "(resolv(ió|io)|\\d+ horas) x" ->
@@ -952,17 +1016,21 @@ def _first_word_choices(alternative: str) -> list[str]:
     regex engine finds by a fast scan (a leading group is tried at every position), and is set
     off by its own first word only.  Same matches; one group's overlapping matches still count
     once.  A group with a quantifier ("(very )?late") stays whole; patterns hold no
-    back-references, which splitting would renumber."""
+    back-references, which splitting would renumber.  Look-behinds before the group stay before
+    each choice ("(?<!\\w)(dove|come) x" -> "(?<!\\w)dove x", "(?<!\\w)come x")."""
+    lookbehinds = _LEADING_LOOKBEHINDS.match(alternative)  # kept before every choice
+    before = lookbehinds.group(0) if lookbehinds else ""
+    alternative = alternative[len(before):]
     if not alternative.startswith("(") or alternative.startswith("(?"):
-        return [alternative]
+        return [before + alternative]
     end = _closing(alternative, 0)
     inner, rest = alternative[1:end], alternative[end + 1:]
     choices = _split_top(inner)
     if end < 0 or rest[:1] in ("?", "*", "+", "{") or not all(choices):
-        return [alternative]
+        return [before + alternative]
     # longest first: the regex took the leftmost match, so "ticket machine ate my" must claim
     # its words before "machine ate my" does (a group's overlapping matches count once)
-    return [choice + rest for choice in sorted(choices, key=len, reverse=True)]
+    return [before + choice + rest for choice in sorted(choices, key=len, reverse=True)]
 
 
 def _word(value: object) -> str:
