@@ -275,3 +275,29 @@ def test_a_group_that_drops_the_model_lean_has_no_valence_and_no_reason(tmp_path
                  "    valence: 0.0\n    drops_model_lean: true\n    words: [x]\n"):
         with pytest.raises(ValueError, match="drops_model_lean"):
             _compile(write(tmp_path, "  - name: q\n" + body))
+
+
+def test_unless_cancels_a_group_when_found_anywhere_in_the_post(tmp_path):
+    layer = _compile(write(tmp_path, (
+        "  - name: plain question\n    valence: 0.0\n    drops_model_lean: true\n"
+        "    unless: '\\b(still|again|why)\\b|\\?\\s*\\?'\n"
+        "    patterns: ['(?<!\\w)(when|where) [^?]*\\?']\n"
+    )))
+    assert layer.evaluate("when does the shop open?").drops_model_lean
+    assert layer.evaluate("where is the shop? thanks").drops_model_lean
+    for text in ("still closed. when does the shop open?", "when does it open??",
+                 "why? where is my parcel?"):
+        assert not layer.evaluate(text).drops_model_lean, text
+    with pytest.raises(ValueError, match="unless"):
+        _compile(write(tmp_path, (
+            "  - name: q\n    valence: 0.0\n    drops_model_lean: true\n"
+            "    unless: 'Still'\n    patterns: ['when [^?]*\\?']\n"
+        )))
+
+
+def test_look_behinds_before_a_leading_group_stay_before_each_choice():
+    from care_monitor.sentiment.care_layer import _first_word_choices
+
+    assert _first_word_choices(r"(?<!\w)(dove|come) x") == [r"(?<!\w)dove x", r"(?<!\w)come x"]
+    assert triggers_of(r"(?<!\w)dove x") == ("dove x",)
+    assert triggers_of(r"\bpas(?! encore)\b") == ("pas",)  # a leading word boundary too

@@ -199,6 +199,12 @@ def test_portuguese_resolved_problem_is_praise(scorer):
          "¿Por qué sigo sin internet después de tres días?"),
         ("ro", "Exista reducere pentru studenti la abonamentul TrenExpres?",
          "De ce nu a ajuns comanda după două săptămâni?"),
+        ("fr", "Quelle différence entre l'offre Standard et Premium de CinéStream ?",
+         "On peut parler à un humain chez vous ? Le bot me fait tourner en rond depuis 20 min."),
+        ("it", "@EnergiaPiù ricevo la bolletta cartacea, come passo a quella via mail?",
+         "Cliente da 10 anni e per 3 giorni di ritardo mi bloccate il conto? @BancaSole"),
+        ("pt", "@BancoAurora a agência da Av. Paulista abre no sábado?",
+         "15 anos de cliente e é assim que vcs me tratam? Nunca mais @SeguroAmigo"),
     ],
 )
 def test_a_plain_question_is_neutral_and_a_complaint_question_negative(
