@@ -173,19 +173,26 @@ def test_due_sources_respect_poll_intervals(pipeline, storage):
     assert pipeline.due_source_names(utcnow() + timedelta(minutes=5)) == ["hn", "masto"]
 
 
-def test_bluesky_engagement_of_stored_posts_is_refreshed(replay, receiver, storage, database_url, monkeypatch):
+def _replay_source_config(replay, monkeypatch, name: str, source_type: str, params: dict):
+    """A config with one source of `source_type` on the replay server, its credentials (by
+    reference) set in the environment."""
     from care_monitor.replay.credentials import replay_credentials
+
+    references, environment = replay_credentials(source_type, replay)
+    for variable, value in environment.items():
+        monkeypatch.setenv(variable, value)
+    return parse_config({
+        "brands": BRANDS,
+        "sources": [{"name": name, "type": source_type, "base_url": replay.base_url(source_type),
+                     "credentials": references, "params": params}],
+    })
+
+
+def test_bluesky_engagement_of_stored_posts_is_refreshed(replay, receiver, storage, database_url, monkeypatch):
     from care_monitor.sources.bluesky import BlueskySource
 
     BlueskySource._followers_cache.clear()
-    references, environment = replay_credentials("bluesky", replay)
-    for variable, value in environment.items():
-        monkeypatch.setenv(variable, value)
-    config = parse_config({
-        "brands": BRANDS,
-        "sources": [{"name": "bsky", "type": "bluesky", "base_url": replay.base_url("bluesky"),
-                     "credentials": references, "params": {"search": ["nordwind"]}}],
-    })
+    config = _replay_source_config(replay, monkeypatch, "bsky", "bluesky", {"search": ["nordwind"]})
     pipeline = Pipeline(config, storage, sleep=lambda s: None)
     pipeline.poll()
     stored = storage.list_mentions(source="bluesky", limit=100)
@@ -203,18 +210,12 @@ def test_bluesky_engagement_of_stored_posts_is_refreshed(replay, receiver, stora
 
 
 def test_youtube_daily_quota_carries_across_processes(replay, receiver, storage, monkeypatch):
-    from care_monitor.replay.credentials import replay_credentials
     from care_monitor.sources.youtube import LEDGER
 
-    references, environment = replay_credentials("youtube", replay)
-    for variable, value in environment.items():
-        monkeypatch.setenv(variable, value)
-    config = parse_config({
-        "brands": BRANDS,
-        "sources": [{"name": "yt", "type": "youtube", "base_url": replay.base_url("youtube"),
-                     "credentials": references,
-                     "params": {"videos": ["dQw4nordw1A"], "daily_quota": 4, "max_results": 2}}],
-    })
+    config = _replay_source_config(
+        replay, monkeypatch, "yt", "youtube",
+        {"videos": ["dQw4nordw1A"], "daily_quota": 4, "max_results": 2},
+    )
     LEDGER.spent.clear()
     first = Pipeline(config, storage, sleep=lambda s: None).poll()
     assert first.failed == []
@@ -236,17 +237,9 @@ def test_x_long_post_naming_the_brand_after_character_280_is_matched(replay, sto
     """X cuts a long post's `text` before the brand and the complaint; `note_tweet` has it all."""
     import html
 
-    from care_monitor.replay.credentials import replay_credentials
     from care_monitor.replay.routes.x import shortened
 
-    references, environment = replay_credentials("x", replay)
-    for variable, value in environment.items():
-        monkeypatch.setenv(variable, value)
-    config = parse_config({
-        "brands": BRANDS,
-        "sources": [{"name": "x", "type": "x", "base_url": replay.base_url("x"),
-                     "credentials": references, "params": {"search": ["nordwind"]}}],
-    })
+    config = _replay_source_config(replay, monkeypatch, "x", "x", {"search": ["nordwind"]})
     pipeline = Pipeline(config, storage, sleep=lambda s: None)
     [record] = [r for r in replay.store.posts("x") if len(r["text"]) > 280]
     cut = html.unescape(shortened(record["text"]))
