@@ -363,15 +363,16 @@ class CareLayer:
         rules, searches = self.rules, self._searches
         negatable: tuple[bool, bool] | None = None  # (shared, own) negators present: once
         drops_model_lean = False
-        unless_found: dict[str, bool] = {}  # group -> its `unless` found in the text
+        unless_found: dict[int, bool] = {}  # a group's `unless` (by id) -> found in the text
         for number, first in first_matches(searches, candidates, text):  # in rule order
             rule = rules[number]
             if rule.drops_model_lean and drops_model_lean:
                 continue  # another phrasing has said it already
             if rule.unless is not None:  # searched once a rule of its group matched, once
-                cancelled = unless_found.get(rule.group)
+                cancelled = unless_found.get(id(rule.unless))
                 if cancelled is None:
-                    cancelled = unless_found[rule.group] = rule.unless.found_in(text, tokens)
+                    cancelled = rule.unless.found_in(text, tokens)
+                    unless_found[id(rule.unless)] = cancelled
                 if cancelled:
                     continue
             for match in _word_matches(rule.pattern, text, first):
