@@ -706,7 +706,8 @@ word_groups(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                 goto fail;
             }
         }
-        for (Py_ssize_t k = 0; may_have_stem && group == NULL && k < PyTuple_GET_SIZE(lengths); k++) {
+        for (Py_ssize_t k = 0; may_have_stem && group == NULL && k < PyTuple_GET_SIZE(lengths);
+             k++) {
             Py_ssize_t size = PyLong_AsSsize_t(PyTuple_GET_ITEM(lengths, k));
             if (size == -1 && PyErr_Occurred()) {
                 goto fail;

@@ -137,7 +137,8 @@ class Scorer:
         model_valence = 0.0
         if model is not None:
             result = model.score(text, toks=toks, max_reasons=0)  # its reasons: below, if any
-            model_valence = max(-MODEL_MAX_VALENCE, min(MODEL_MAX_VALENCE, to_valence(result.score)))
+            model_valence = max(-MODEL_MAX_VALENCE,
+                                min(MODEL_MAX_VALENCE, to_valence(result.score)))
             if vectors is not None:  # the n-gram model's topics, tempered by the word vectors
                 vector_valence = vectors.valence(toks, result.rows)
                 model_valence = vectors.ngram_weight * model_valence + vector_valence
@@ -158,7 +159,6 @@ class Scorer:
         evidence = care.evaluate(text, toks)
         if evidence.drops_model_lean:  # a plain question for information: the model's lean on
             valence -= model_valence  # its words says nothing (care_layer: drops_model_lean)
-            model_valence = 0.0
         for group_valence, reason in evidence.matches:
             valence += group_valence
             reasons.append((group_valence, reason))
@@ -177,7 +177,8 @@ class Scorer:
                 score = round(normalise(valence), 4)
         if analyzer is not None and abs(score) >= POSITIVE_THRESHOLD:
             reasons += self._lexicon_reasons(toks, analyzer.lexicon)
-        elif model is not None and not evidence.drops_model_lean and abs(score) >= POSITIVE_THRESHOLD:
+        elif (model is not None and not evidence.drops_model_lean
+              and abs(score) >= POSITIVE_THRESHOLD):
             if vectors is not None and score < 0:  # the word vectors name the blame words
                 if vector_valence < 0:
                     reasons += [(vector_valence, w) for w in vectors.reasons(toks, result.rows)]

@@ -57,7 +57,8 @@ STOPWORDS: dict[str, str] = {
 # frequency: in >= 1.5 % of one language's posts and <= 0.2 % of each other language's; topical
 # words (names, hashtags, the subjects of a corpus) and words common elsewhere ("pot", "nem")
 # left out; the same test on the posts with their accents dropped gives the words as typed
-# without them ("perche", "tambien", "dupa"; not "ate", "meme", English words).  More posts are then decided here instead of by CLD2 (~5 microseconds a post).
+# without them ("perche", "tambien", "dupa"; not "ate", "meme", English words).  More posts are
+# then decided here instead of by CLD2 (~5 microseconds a post).
 FREQUENT_WORDS: dict[str, str] = {
     "es": "quiero soy así puedo fue pues ese tener mañana mejor "
           "asi manana tambien despues estan aun algun quien ahi",  # typed without accents
