@@ -1,28 +1,46 @@
 """Trustpilot: reviews of the team's business units (API key; the paid "API module").
 
-Each business-unit id is one stream, newest first (`orderBy=createdat.desc`), paged with
-`page`/`perPage` while the response links a `next-page`. The key travels in the `apikey`
-header (Trustpilot accepts it there as well as in the query), so it is never part of a URL.
-A review the company already answered (`companyReply`) carries `replied_at`.
+Each business unit is one stream, newest first (`orderBy=createdat.desc`), paged with
+`page`/`perPage` while the response links a `next-page`. A unit is given by its id
+(`business_units`) or by its name or domain (`business_unit_names`, e.g. "example.com"),
+which is resolved to the id once per source instance with `GET /v1/business-units/find?name=`;
+the stream (and its cursor) keeps the configured name, requests use the id. A name that does
+not resolve fails only its own stream, with an error naming it. The key travels in the
+`apikey` header (Trustpilot accepts it there as well as in the query), so it is never part
+of a URL. A review the company already answered (`companyReply`) carries `replied_at`.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from care_monitor.mention import Author, Engagement, Mention
 from care_monitor.sources import register
-from care_monitor.sources.base import Request, Source, SourceParams
+from care_monitor.sources.base import (
+    MalformedResponse,
+    Request,
+    Source,
+    SourceNotFound,
+    SourceParams,
+)
 from care_monitor.sources.http import HttpResponse
 from care_monitor.sources.times import parse_iso, time_cursor
 
 
 class TrustpilotParams(SourceParams):
-    business_units: list[str] = Field(min_length=1, description="business-unit ids")
+    business_units: list[str] = Field(default_factory=list, description="business-unit ids")
+    business_unit_names: list[str] = Field(
+        default_factory=list, description="names or domains, resolved with business-units/find")
     per_page: int = Field(default=100, ge=1, le=100)
     language: str | None = Field(default=None, description="e.g. 'en'; default: all")
+
+    @model_validator(mode="after")
+    def _something_to_read(self) -> "TrustpilotParams":
+        if not self.business_units and not self.business_unit_names:
+            raise ValueError("give at least one of 'business_units' or 'business_unit_names'")
+        return self
 
 
 @register
@@ -33,8 +51,42 @@ class TrustpilotSource(Source):
     params_model = TrustpilotParams
     params: TrustpilotParams
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._resolved: dict[str, str] = {}  # business name -> business-unit id
+
     def streams(self) -> list[str]:
-        return list(self.params.business_units)
+        ids = list(dict.fromkeys(self.params.business_units))
+        names = [n for n in dict.fromkeys(self.params.business_unit_names) if n not in ids]
+        return ids + names
+
+    def unit_id(self, stream: str) -> str:
+        """The business-unit id of a stream: an id as given, a name resolved once via `find`."""
+        if stream in self.params.business_units or stream not in self.params.business_unit_names:
+            return stream
+        if stream not in self._resolved:
+            self._resolved[stream] = self._find(stream)
+        return self._resolved[stream]
+
+    def _find(self, name: str) -> str:
+        request = Request(f"{self.base_url}/v1/business-units/find", {"name": name})
+        try:
+            response = self.client.get(self.authenticate(request))
+        except SourceNotFound:
+            raise SourceNotFound(
+                f"{self.name}: Trustpilot has no business unit named {name!r} "
+                "(business-units/find returned HTTP 404); check business_unit_names"
+            ) from None
+        try:
+            body = response.json()
+            unit = body.get("id") if isinstance(body, dict) else None
+        except ValueError as error:
+            raise MalformedResponse(
+                f"{self.name}: business-units/find for {name!r} is unreadable: {error}") from None
+        if not isinstance(unit, str) or not unit:
+            raise MalformedResponse(
+                f"{self.name}: business-units/find for {name!r} returned no business-unit 'id'")
+        return unit
 
     def authenticate(self, request: Request) -> Request:
         key = self.credential("api_key")
@@ -45,7 +97,7 @@ class TrustpilotSource(Source):
                                   "orderBy": "createdat.desc"}
         if self.params.language:
             params["language"] = self.params.language
-        return Request(f"{self.base_url}/v1/business-units/{stream}/reviews", params)
+        return Request(f"{self.base_url}/v1/business-units/{self.unit_id(stream)}/reviews", params)
 
     def next_request(self, stream: str, request: Request, response: HttpResponse,
                      mentions: list[Mention]) -> Request | None:
