@@ -14,6 +14,15 @@ FIND = "/trustpilot/v1/business-units/find"
 NAME = "nordwind.example"  # the replay's identifying name of BUSINESS_UNIT
 
 
+def add_review(replay, review_id: str, stars: int, title: str, text: str, author: tuple[str, str]):
+    """A new English review of BUSINESS_UNIT on the replay server (author: consumer id, name)."""
+    replay.add_posts("trustpilot", [{
+        "businessUnitId": BUSINESS_UNIT, "id": review_id, "stars": stars, "title": title,
+        "text": text, "language": "en",
+        "consumer": {"id": author[0], "displayName": author[1], "displayLocation": None,
+                     "numberOfReviews": 1}}])
+
+
 @pytest.fixture
 def trustpilot(make_source, replay, monkeypatch):
     credentials = use_replay_credentials("trustpilot", replay, monkeypatch)
@@ -37,10 +46,8 @@ def test_reviews_with_stars_language_and_company_reply(trustpilot, replay):
 
 def test_cursor_keeps_only_newer_reviews(trustpilot, replay):
     first, _ = fetch(trustpilot, BUSINESS_UNIT)
-    replay.add_posts("trustpilot", [{
-        "businessUnitId": BUSINESS_UNIT, "id": "65a1f0c2d4e5f600112233ff", "stars": 1, "title": "Rude",
-        "text": "Nordwind staff were rude.", "language": "en",
-        "consumer": {"id": "5e", "displayName": "Kim", "displayLocation": None, "numberOfReviews": 1}}])
+    add_review(replay, "65a1f0c2d4e5f600112233ff", 1, "Rude", "Nordwind staff were rude.",
+               ("5e", "Kim"))
     second, pages = fetch(trustpilot, BUSINESS_UNIT, first.new_cursor)
     assert [m.title for m in mentions_of(pages)] == ["Rude"] and second.new_cursor > first.new_cursor
 
@@ -76,10 +83,8 @@ def test_a_name_is_resolved_once_per_source_with_the_key_header(make_source, rep
                          credentials=credentials)
     first, pages = fetch(source, NAME)
     assert len(pages) >= 2
-    replay.add_posts("trustpilot", [{
-        "businessUnitId": BUSINESS_UNIT, "id": "65a1f0c2d4e5f600112233fe", "stars": 2, "title": "Late",
-        "text": "Nordwind was late again.", "language": "en",
-        "consumer": {"id": "5f", "displayName": "Lee", "displayLocation": None, "numberOfReviews": 1}}])
+    add_review(replay, "65a1f0c2d4e5f600112233fe", 2, "Late", "Nordwind was late again.",
+               ("5f", "Lee"))
     second, later = fetch(source, NAME, first.new_cursor)
     assert [m.title for m in mentions_of(later)] == ["Late"] and second.new_cursor > first.new_cursor
     finds = replay.requests_to(FIND)
