@@ -310,23 +310,7 @@ class CareLayer:
         self._searches = [rule.pattern.search for rule in rules]
         # A text's index keys (first three, four and six letters of its words) pick the rules one of
         # whose trigger words they start and whose required sets they meet (candidate_rules).
-        self._index = RuleIndex(
-            len(rules),
-            always=tuple(i for i, rule in enumerate(rules) if rule.triggers is None),
-            by_trigger=_rules_by_key(
-                (_index_key(trigger), i)
-                for i, rule in enumerate(rules)
-                for trigger in rule.triggers or ()
-            ),
-            unrequired=tuple(i for i, rule in enumerate(rules) if not rule.required),
-            by_required=_rules_by_key(
-                (key, i)
-                for i, rule in enumerate(rules)
-                if rule.required
-                for key in rule.required[0]
-            ),
-            further=tuple(rule.required[1:] for rule in rules),
-        )
+        self._index = rule_index([(rule.triggers, rule.required) for rule in rules])
         self._rule_lookup = make_rule_lookup(self._index)  # as candidate_rules reads it fastest
 
     def evaluate(self, text: str, tokens: list[str] | None = None) -> CareEvidence:
@@ -507,6 +491,26 @@ class RuleIndex(NamedTuple):
     unrequired: tuple[int, ...]  # rules with no required words
     by_required: dict[str, tuple[int, ...]]  # key -> rules whose first required set holds it
     further: tuple[tuple[frozenset[str], ...], ...]  # per rule: further required sets
+
+
+def rule_index(
+    rules: list[tuple[tuple[str, ...] | None, tuple[frozenset[str], ...]]],
+) -> RuleIndex:
+    """The index of rules given as (trigger words or None, required key sets)."""
+    return RuleIndex(
+        len(rules),
+        always=tuple(i for i, (triggers, _) in enumerate(rules) if triggers is None),
+        by_trigger=_rules_by_key(
+            (_index_key(trigger), i)
+            for i, (triggers, _) in enumerate(rules)
+            for trigger in triggers or ()
+        ),
+        unrequired=tuple(i for i, (_, required) in enumerate(rules) if not required),
+        by_required=_rules_by_key(
+            (key, i) for i, (_, required) in enumerate(rules) if required for key in required[0]
+        ),
+        further=tuple(required[1:] for _, required in rules),
+    )
 
 
 def _rules_by_key(pairs: Iterable[tuple[str, int]]) -> dict[str, tuple[int, ...]]:
@@ -944,17 +948,7 @@ def _unless(source: object, fold: Callable[[str], str] | None) -> Unless | None:
         for alternative in _split_top(source)
         for choice in _all_first_word_choices(alternative)
     ))
-    triggers = [triggers_of(alternative) for alternative in alternatives]
-    index = RuleIndex(
-        len(alternatives),
-        always=tuple(i for i, found in enumerate(triggers) if found is None),
-        by_trigger=_rules_by_key(
-            (_index_key(trigger), i) for i, found in enumerate(triggers) for trigger in found or ()
-        ),
-        unrequired=tuple(range(len(alternatives))),
-        by_required={},
-        further=tuple(() for _ in alternatives),
-    )
+    index = rule_index([(triggers_of(alternative), ()) for alternative in alternatives])
     return Unless([re.compile(a).search for a in alternatives], make_rule_lookup(index))
 
 
