@@ -100,6 +100,8 @@ _DIGIT_RUN = re.compile(r"\d+")
 _UPPER_OUTSIDE_ESCAPES = re.compile(r"(?<!\\)[A-Z]")
 _META = set("()[]{}?*+|.\\^$")
 _QUANTIFIERS = set("?*{")
+# what may follow a word without gluing letters to it
+_WORD_ENDS = re.compile(r"$|\\b|[ ')|]|\\s|\(\?!\\w\)")
 # VADER's "but" rule, applied to the care evidence too: what comes before the contrast word
 # weighs half, what comes after 1.5 times ("delayed, but the crew were brilliant")
 BEFORE_CONTRAST, AFTER_CONTRAST = 0.5, 1.5
@@ -750,6 +752,9 @@ def triggers_of(pattern: str) -> tuple[str, ...] | None:
         symbol = len(prefix) == 1 and not prefix.isalnum() and not prefix.isspace()
         if len(prefix.strip()) < 2 and not symbol:  # a lone emoji is a fine trigger
             return None
+        if (len(prefix) < 3 and prefix.isalpha()
+                and not _WORD_ENDS.match(alternative, len(prefix))):
+            return None  # "xk[eé]?": a key this short stands for a whole token, not "xké"
         if symbol:
             found.append(prefix)
             continue
@@ -948,7 +953,9 @@ def _unless(source: object, fold: Callable[[str], str] | None) -> Unless | None:
         for alternative in _split_top(source)
         for choice in _all_first_word_choices(alternative)
     ))
-    index = rule_index([(triggers_of(alternative), ()) for alternative in alternatives])
+    index = rule_index([
+        (triggers_of(alternative), required_words(alternative)) for alternative in alternatives
+    ])
     return Unless([re.compile(a).search for a in alternatives], make_rule_lookup(index))
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from care_monitor.sentiment.features import tokens as tokenise
 from care_monitor.sentiment.care_layer import (
     CareLayer,
     _compile,
@@ -67,6 +68,9 @@ def test_triggers_and_required_words_of_patterns():
     assert triggers_of(r"(\d+|two) times") == ("0", "two")  # tokens carry digits as 0
     assert triggers_of(r"^(@\w+ )+late|^hi there") == ("@", "hi there")  # anchored: what follows
     assert triggers_of("(?<!giải )(?<!chú )thích") == ("thích",)  # look-behinds first: the word
+    # a trigger under three letters is a whole token: none when letters may be glued to it
+    assert triggers_of(r"xk\b|ok") == ("xk", "ok")
+    assert triggers_of(r"xk[eé]?\b") is None
     assert required_words("(was|is) supposed to") == (frozenset({"suppos"}), frozenset({"to"}))
     assert required_words("(app|site) (is |was )?(down|crashing)") == (frozenset({"down", "crashi"}),)
     # what may end a segment after its words still leaves the words required
@@ -143,6 +147,12 @@ def test_candidate_choice_never_changes_what_matches(language):
     assert len(texts) > 1500
     differing = [t for t in texts if layer.evaluate(t) != every_rule.evaluate(t)]
     assert differing == []
+    # a group's `unless` picks its alternatives by the same index: none it skips would match
+    for unless in {id(rule.unless): rule.unless for rule in layer.rules if rule.unless}.values():
+        for text in texts:
+            lowered = text.lower() if layer._fold is None else layer._fold(text.lower())
+            toks = tokenise(lowered)
+            assert unless.found_in(lowered, toks) == any(s(lowered) for s in unless.searches), text
 
 
 def _declared(rule):
