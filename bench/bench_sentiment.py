@@ -36,8 +36,9 @@ from care_monitor.sentiment.care_layer import load_care_layer
 from care_monitor.sentiment.linear_model import MODEL_LANGUAGES, load_model
 
 DATA = Path(__file__).resolve().parent / "data"
-# the project's own English sets: complaints_en_* train the complaint detector (bench/data/README.md)
-OWN_TRAINING_SETS = sorted(DATA.glob("complaints_en_*.tsv"))
+# the project's own written posts to brands: complaints_<lang>_* train each language's complaint
+# detector (bench/data/README.md)
+OWN_TRAINING_SETS = sorted(DATA.glob("complaints_*.tsv"))
 OWN_HELDOUT_SETS = sorted(DATA.glob("heldout_complaints_en_*.tsv"))
 # the own sets in other languages: check_<lang>_* were read while tuning, heldout_<lang>_* never
 OWN_CHECK_SETS = sorted(DATA.glob("check_*.tsv"))
@@ -81,7 +82,7 @@ def datasets() -> list[tuple[str, str, list[tuple[str, str]]]]:
     sets.append(("uts2017_bank_vi HELD-OUT, no diacritics", "vi",
                  [(label, without_diacritics(text)) for label, text in vi_holdout_rows()]))
     for path in OWN_TRAINING_SETS:
-        sets.append((f"{path.stem} (OWN, trained on)", "en", read_tsv(path)))
+        sets.append((f"{path.stem} (OWN, trained on)", path.stem.split("_")[1], read_tsv(path)))
     for path in OWN_HELDOUT_SETS:
         sets.append((f"{path.stem} (OWN, blind)", "en", read_tsv(path)))
     for path in OWN_CHECK_SETS:

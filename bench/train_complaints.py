@@ -1,20 +1,23 @@
-"""Train the English complaint detector shipped as care_monitor/sentiment/models/en_complaint.json.gz.
+"""Train the complaint detectors shipped as care_monitor/sentiment/models/<lang>_complaint.json.gz.
 
-    make train-sentiment        # runs this after the per-language models
+    make train-sentiment                   # runs this after the per-language models
+    python -m bench.train_complaints it    # one language
 
-Rows: the project's own hand-written complaint sets (bench/data/complaints_en_*.tsv, Apache-2.0,
-see bench/data/README.md; "negative" = complaint) and the English training tweets
-(../shared/data/sentiment-train, xlmt_umsab_en_train.tsv).  A binary logistic regression over word
-unigrams and bigrams (complaint_model.features_of).  C and the probability threshold are picked by
-5-fold cross-validation of what the scorer will do with it: a post that VADER and the care layer
-leave neutral becomes negative when P(complaint) >= threshold.  Objective: the negative-class
-F1 on the complaint sets, among the settings whose macro-F1 on the general tweets stays at least
+One detector per language with own written posts to brands (bench/data/complaints_<lang>_*.tsv,
+Apache-2.0, see bench/data/README.md; "negative" = complaint).  Rows: those posts and the
+language's training tweets (../shared/data/sentiment-train).  A binary logistic regression over
+word unigrams and bigrams (complaint_model.features_of).  C and the probability threshold are
+picked by 5-fold cross-validation of what the scorer will do with it: a post in that language
+that the scorer leaves neutral (and that its care layer does not call a plain question for
+information) becomes negative when P(complaint) >= threshold.  Objective: the negative-class F1
+on the written posts, among the settings whose macro-F1 on the general tweets stays at least
 GENERAL_MARGIN above the scorer's without the detector, so that catching complaints does not cost
 general accuracy.  Deterministic: same data -> same bytes.
 """
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -25,10 +28,11 @@ from sklearn.model_selection import StratifiedKFold
 from bench.datasets import LABELS, read_tsv, train_rows
 from bench.train_sentiment import MIN_DF, MIN_WEIGHT, vectorise, write_model
 from care_monitor.sentiment import Scorer
-from care_monitor.sentiment.complaint_model import MODEL_FILE, features_of
+from care_monitor.sentiment.care_layer import load_care_layer
+from care_monitor.sentiment.complaint_model import features_of, model_file
 from care_monitor.sentiment.features import tokens
 
-COMPLAINT_SETS = sorted((Path(__file__).resolve().parent / "data").glob("complaints_en_*.tsv"))
+DATA = Path(__file__).resolve().parent / "data"
 C_GRID = (0.3, 1.0, 3.0)
 THRESHOLDS = np.round(np.arange(0.50, 0.951, 0.05), 2)
 # the detector must not cost general accuracy: cross-validated macro-F1 on the general tweets must
@@ -47,14 +51,24 @@ def f1(gold: list[str], predicted: list[str], label: str) -> float:
     return 2 * tp / denominator if denominator else 0.0
 
 
-def combined(base: list[str], probabilities: np.ndarray, threshold: float) -> list[str]:
-    """What the scorer does: a neutral post the detector is sure of becomes negative."""
-    return ["negative" if b == "neutral" and p >= threshold else b for b, p in zip(base, probabilities)]
+def complaint_sets(language: str) -> list[Path]:
+    return sorted(DATA.glob(f"complaints_{language}_*.tsv"))
 
 
-def objective(gold, base, probabilities, is_complaint_set, threshold) -> tuple[float, float]:
+def combined(
+    base: list[str], probabilities: np.ndarray, threshold: float, asked: list[bool]
+) -> list[str]:
+    """What the scorer does: a neutral post the detector is `asked` about and sure of becomes
+    negative."""
+    return [
+        "negative" if b == "neutral" and a and p >= threshold else b
+        for b, p, a in zip(base, probabilities, asked)
+    ]
+
+
+def objective(gold, base, probabilities, is_complaint_set, threshold, asked) -> tuple[float, float]:
     """(negative F1 on the complaint sets, 3-class macro-F1 on the general tweets)."""
-    predicted = combined(base, probabilities, threshold)
+    predicted = combined(base, probabilities, threshold, asked)
     own = [i for i, flag in enumerate(is_complaint_set) if flag]
     general = [i for i, flag in enumerate(is_complaint_set) if not flag]
     return (f1(_pick(gold, own), _pick(predicted, own), "negative"),
@@ -65,14 +79,27 @@ def _pick(items: list[str], indices: list[int]) -> list[str]:
     return [items[i] for i in indices]
 
 
-def train() -> dict:
-    own = [row for path in COMPLAINT_SETS for row in read_tsv(path)]
-    general = train_rows("en")
+def asked_about(language: str, results, texts: list[str]) -> list[bool]:
+    """Whether the scorer asks the language's detector about each text (if it is left neutral):
+    detected as that language, and not a plain question for information (care layer)."""
+    care = load_care_layer(language)
+    return [
+        result.language == language and not care.evaluate(text).drops_model_lean
+        for result, text in zip(results, texts)
+    ]
+
+
+def train(language: str) -> dict:
+    sets = complaint_sets(language)
+    own = [row for path in sets for row in read_tsv(path)]
+    general = train_rows(language)
     rows = own + general
     is_complaint_set = [True] * len(own) + [False] * len(general)
     gold = [label for label, _ in rows]
     scorer = Scorer(complaint_model=False)
-    base = [scorer.score(text).label for _, text in rows]
+    results = [scorer.score(text) for _, text in rows]
+    base = [result.label for result in results]
+    asked = asked_about(language, results, [text for _, text in rows])
     feature_lists = [features_of(tokens(text)) for _, text in rows]
     df = Counter(f for feats in feature_lists for f in set(feats))
     vocabulary = {f: i for i, f in enumerate(sorted(f for f, n in df.items() if n >= MIN_DF))}
@@ -90,8 +117,9 @@ def train() -> dict:
             model.fit(x[fit_rows], y[fit_rows])
             probabilities[held_rows] = model.predict_proba(x[held_rows])[:, 1]
         for threshold in THRESHOLDS:
-            complaint_f1, general_f1 = objective(gold, base, probabilities, is_complaint_set, float(threshold))
-            print(f"  en_complaint C={c} threshold {threshold:.2f}: complaint-set negative F1 "
+            complaint_f1, general_f1 = objective(
+                gold, base, probabilities, is_complaint_set, float(threshold), asked)
+            print(f"  {language}_complaint C={c} threshold {threshold:.2f}: complaint-set negative F1 "
                   f"{complaint_f1:.3f}, general macro-F1 {general_f1:.3f} (floor {general_floor:.3f})")
             if general_f1 >= general_floor:
                 results.append((round(complaint_f1, 6), c, float(threshold)))
@@ -102,12 +130,12 @@ def train() -> dict:
     names = sorted(vocabulary, key=vocabulary.get)
     weights = {names[j]: round(float(w), 3) for j, w in enumerate(model.coef_[0]) if abs(w) >= MIN_WEIGHT}
     return {
-        "model": "en_complaint",
+        "model": f"{language}_complaint",
         "intercept": round(float(model.intercept_[0]), 4),
         "threshold": threshold,
         "weights": dict(sorted(weights.items())),
         "training": {
-            "complaint_sets": [path.name for path in COMPLAINT_SETS],
+            "complaint_sets": [path.name for path in sets],
             "complaint_rows": len(own),
             "general_rows": len(general),
             "C": c,
@@ -117,11 +145,13 @@ def train() -> dict:
     }
 
 
-def main() -> None:
-    model = train()
-    write_model(MODEL_FILE, model)
-    print(f"en_complaint: {model['training']} -> {MODEL_FILE.name} ({MODEL_FILE.stat().st_size // 1024} KiB)")
+def main(languages: list[str]) -> None:
+    for language in languages or sorted({p.name.split("_")[1] for p in DATA.glob("complaints_*_*.tsv")}):
+        model = train(language)
+        path = model_file(language)
+        write_model(path, model)
+        print(f"{language}_complaint: {model['training']} -> {path.name} ({path.stat().st_size // 1024} KiB)")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -1,11 +1,13 @@
-"""English complaint detector: the complaints that neither VADER nor a care rule recognises.
+"""Complaint detectors: the complaints that neither the base score nor a care rule recognises.
 
-A compact binary logistic regression over word unigrams and bigrams (`features.tokens`), trained
-by `make train-sentiment` on the project's own hand-written complaint sets (bench/data) and the
-English training tweets, and shipped as gzipped JSON (models/en_complaint.json.gz).  The scorer
-asks it only about English posts its lexicon and rules leave neutral: a post it finds to be a
-complaint (probability >= the threshold picked by cross-validation) becomes negative, the more
-surely the more negative, with the words that weighed most as reasons.
+One per language that has the project's own written posts to brands (bench/data/complaints_<lang>_*):
+a compact binary logistic regression over word unigrams and bigrams (`features.tokens`), trained
+by `make train-sentiment` (bench/train_complaints.py) on those posts and the language's training
+tweets, and shipped as gzipped JSON (models/<lang>_complaint.json.gz).  The scorer asks a
+language's detector only about posts in that language that its lexicon, model and rules leave
+neutral: a post it finds to be a complaint (probability >= the threshold picked by
+cross-validation) becomes negative, the more surely the more negative, with the words that
+weighed most as reasons.
 """
 
 from __future__ import annotations
@@ -15,17 +17,15 @@ import itertools
 import json
 import math
 from functools import lru_cache
+from pathlib import Path
 from typing import NamedTuple
 
 from care_monitor.sentiment.linear_model import MODEL_DIR, NOT_REASONS
 from care_monitor.sentiment.stopwords import STOPWORDS
 
-MODEL_FILE = MODEL_DIR / "en_complaint.json.gz"
 # valence (VADER units) of a complaint found right at the threshold, and of a certain one
 THRESHOLD_VALENCE, CERTAIN_VALENCE = 1.0, 4.0
 MAX_REASONS = 3
-# function words and placeholders weigh in the model but explain nothing to a reader
-_NOT_REASONS = NOT_REASONS | frozenset(STOPWORDS["en"].split())
 
 
 def features_of(toks: list[str]) -> list[str]:
@@ -38,8 +38,14 @@ class Complaint(NamedTuple):
     reasons: tuple[str, ...]
 
 
+def model_file(language: str) -> Path:
+    return MODEL_DIR / f"{language}_complaint.json.gz"
+
+
 class ComplaintModel:
-    def __init__(self, model: dict) -> None:
+    def __init__(self, model: dict, language: str = "en") -> None:
+        # function words and placeholders weigh in the model but explain nothing to a reader
+        self._not_reasons = NOT_REASONS | frozenset(STOPWORDS.get(language, "").split())
         self.threshold = float(model["threshold"])
         if not 0.0 < self.threshold < 1.0:
             raise ValueError(f"complaint model: bad threshold {self.threshold}")
@@ -78,7 +84,7 @@ class ComplaintModel:
     def _reasons(self, toks: list[str]) -> tuple[str, ...]:
         weighted = {
             tok: self._unigrams[tok] for tok in toks
-            if tok.isalpha() and len(tok) > 2 and tok not in _NOT_REASONS
+            if tok.isalpha() and len(tok) > 2 and tok not in self._not_reasons
             and self._unigrams.get(tok, 0.0) > 0.0
         }
         return tuple(sorted(weighted, key=weighted.__getitem__, reverse=True)[:MAX_REASONS])
@@ -95,9 +101,11 @@ def _sigmoid(z: float) -> float:
     return e / (1.0 + e)
 
 
-@lru_cache(maxsize=1)
-def load_complaint_model() -> ComplaintModel | None:
-    if not MODEL_FILE.is_file():
+@lru_cache(maxsize=None)
+def load_complaint_model(language: str = "en") -> ComplaintModel | None:
+    """The language's detector, or None when it has none."""
+    path = model_file(language)
+    if not path.is_file():
         return None
-    with gzip.open(MODEL_FILE, "rt", encoding="utf-8") as handle:
-        return ComplaintModel(json.load(handle))
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return ComplaintModel(json.load(handle), language)

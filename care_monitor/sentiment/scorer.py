@@ -67,7 +67,7 @@ class Scorer:
         """`brand_lexicons`: per-brand valence overrides.  `brand_terms`: the words that name each
         brand (its name, its query terms): they carry no sentiment for that brand's posts, even
         when VADER's lexicon has them ("United" is +1.8 there).  `complaint_model=False` leaves
-        out the English complaint detector (its training needs the scores without it)."""
+        out the complaint detectors (their training needs the scores without them)."""
         from vaderSentiment.vaderSentiment import NEGATE
 
         from care_monitor.sentiment.vader_fast import FastVader
@@ -169,8 +169,9 @@ class Scorer:
         rating_valence = RATING_VALENCE.get(rating, 0.0) if rating is not None else 0.0
         valence += rating_valence
         score = round(normalise(valence), 4)
-        if lang == "en" and label_for(score) == "neutral" and self._use_complaint_model:
-            complaint = self._complaint(toks)
+        if (label_for(score) == "neutral" and self._use_complaint_model
+                and not evidence.drops_model_lean):  # not a plain question for information
+            complaint = self._complaint(lang, toks)
             if complaint is not None:  # a complaint in words no lexicon or rule knows
                 valence = min(valence, complaint.valence)
                 reasons += [(complaint.valence, word) for word in complaint.reasons]
@@ -187,8 +188,8 @@ class Scorer:
         return SentimentResult(label_for(score), score, lang, _leaning(reasons, score, rating_valence, rating))
 
     @staticmethod
-    def _complaint(toks: list[str]) -> Complaint | None:
-        model = load_complaint_model()
+    def _complaint(language: str, toks: list[str]) -> Complaint | None:
+        model = load_complaint_model(language)
         return model.complaint(toks) if model is not None else None
 
     def score_many(self, texts: Iterable[str], **kwargs):
