@@ -121,6 +121,13 @@ def report(name: str, y: np.ndarray, score: np.ndarray) -> dict:
 
 
 def cv(language: str, care: care_module.CareLayer, label: str = "cv") -> dict:
+    _, y, _ = model_valences(language)
+    return report(label, y, fold_scores(language, care))
+
+
+def fold_scores(language: str, care: care_module.CareLayer) -> np.ndarray:
+    """Each training row's score as the scorer computes it with fold models that did not see the
+    row (the complaint detector left out)."""
     texts, y, valence = model_valences(language)
     scorer = scorer_module.Scorer(complaint_model=False)
     total = valence + vector_valences(language, texts, y, valence)
@@ -131,8 +138,7 @@ def cv(language: str, care: care_module.CareLayer, label: str = "cv") -> dict:
             total[i] = 0.0
         total[i] += scorer._emoticon_valence(text, toks, [])
         total[i] += sum(v for v, _ in evidence.matches)
-    score = np.array([round(scorer_module.normalise(v), 4) for v in total])
-    return report(label, y, score)
+    return np.array([round(scorer_module.normalise(v), 4) for v in total])
 
 
 def dev(language: str, care: care_module.CareLayer, paths: list[Path] | None = None) -> None:
