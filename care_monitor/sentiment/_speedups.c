@@ -22,6 +22,8 @@
  * score_words(...)             VADER's valence of each lexicon word (vader_fast.score_words).
  * candidate_rules(...)         the care rules worth running on a text (care_layer), from the
  *                              rule_table(care_layer.RuleIndex) made of its index.
+ * pair_sum(toks, unigrams, bigrams)
+ *                              a complaint detector's sum of unigram and bigram weights.
  *
  * Every function has a pure-Python twin named with a leading underscore next to its use;
  * tests/sentiment/test_speedups.py checks that both give the same results.
@@ -1906,6 +1908,79 @@ done:
     return out;
 }
 
+/* ---- complaint detectors (complaint_model.ComplaintModel._sum) ---------------------------- */
+
+/* pair_sum(toks, unigrams, bigrams): the sum of each token's unigram weight and each adjacent
+ * pair's bigram weight (bigrams: first token -> {second token: weight}), added in the order of
+ * complaint_model._pair_sum: all unigrams, then all pairs.  Tokens and keys are looked up as
+ * they are held; a key's own __eq__ may run Python code, so every object used is held. */
+static int
+add_table_weight(PyObject *table, PyObject *key, double *total)
+{
+    PyObject *weight = PyDict_GetItemWithError(table, key);
+    if (weight == NULL) {
+        return PyErr_Occurred() ? -1 : 0;
+    }
+    Py_INCREF(weight);
+    double value = PyFloat_AsDouble(weight);
+    Py_DECREF(weight);
+    if (value == -1.0 && PyErr_Occurred()) {
+        return -1;
+    }
+    *total += value;
+    return 0;
+}
+
+static PyObject *
+pair_sum(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyList_Check(args[0]) || !PyDict_CheckExact(args[1])
+        || !PyDict_CheckExact(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "pair_sum(toks: list, unigrams: dict, bigrams: dict)");
+        return NULL;
+    }
+    PyObject *toks = args[0], *unigrams = args[1], *bigrams = args[2];
+    double unigram_total = 0.0, pair_total = 0.0;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(toks); i++) {
+        PyObject *tok = PyList_GET_ITEM(toks, i);
+        Py_INCREF(tok);
+        int failed = add_table_weight(unigrams, tok, &unigram_total);
+        Py_DECREF(tok);
+        if (failed) {
+            return NULL;
+        }
+    }
+    for (Py_ssize_t i = 0; i + 1 < PyList_GET_SIZE(toks); i++) {
+        PyObject *tok = PyList_GET_ITEM(toks, i);
+        Py_INCREF(tok);
+        PyObject *seconds = PyDict_GetItemWithError(bigrams, tok);
+        Py_DECREF(tok);
+        if (seconds == NULL) {
+            if (PyErr_Occurred()) {
+                return NULL;
+            }
+            continue;
+        }
+        if (!PyDict_Check(seconds)) {
+            PyErr_SetString(PyExc_TypeError, "pair_sum: bigrams must map a token to a dict");
+            return NULL;
+        }
+        if (i + 1 >= PyList_GET_SIZE(toks)) {  /* a key's __eq__ shortened the list */
+            break;
+        }
+        Py_INCREF(seconds);
+        PyObject *next = PyList_GET_ITEM(toks, i + 1);
+        Py_INCREF(next);
+        int failed = add_table_weight(seconds, next, &pair_total);
+        Py_DECREF(next);
+        Py_DECREF(seconds);
+        if (failed) {
+            return NULL;
+        }
+    }
+    return PyFloat_FromDouble(unigram_total + pair_total);
+}
+
 static PyMethodDef speedups_methods[] = {
     {"split_tokens", (PyCFunction)split_tokens, METH_O,
      "Shorten digit runs and repeats, then split into words and symbols (features.tokens)."},
@@ -1939,6 +2014,8 @@ static PyMethodDef speedups_methods[] = {
      "(sum, feature count, rows) of a token list's cached model rows and bigrams."},
     {"vector_sum", (PyCFunction)(void (*)(void))vector_sum, METH_FASTCALL,
      "(sum, count) of the word-vector rows (5th items, None skipped) of model rows."},
+    {"pair_sum", (PyCFunction)(void (*)(void))pair_sum, METH_FASTCALL,
+     "Unigram and bigram weights of a token list summed (complaint detectors)."},
     {NULL, NULL, 0, NULL},
 };
 

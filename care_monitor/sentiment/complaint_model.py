@@ -13,7 +13,6 @@ weighed most as reasons.
 from __future__ import annotations
 
 import gzip
-import itertools
 import json
 import math
 from functools import lru_cache
@@ -75,11 +74,7 @@ class ComplaintModel:
         return Complaint(valence, self._reasons(toks))
 
     def _sum(self, toks: list[str]) -> float:
-        """Unigram and bigram weights of the tokens, summed in C (map/sum, no Python loop)."""
-        unigrams = sum(map(self._unigrams.get, toks, _NO_WEIGHT))
-        # each token's {next token: weight} (an empty dict when none), asked for the next token
-        pairs = map(self._bigrams.get, toks, _NO_BIGRAMS)
-        return unigrams + sum(map(dict.get, pairs, toks[1:], _NO_WEIGHT))
+        return pair_sum(toks, self._unigrams, self._bigrams)
 
     def _reasons(self, toks: list[str]) -> tuple[str, ...]:
         weighted = {
@@ -90,8 +85,26 @@ class ComplaintModel:
         return tuple(sorted(weighted, key=weighted.__getitem__, reverse=True)[:MAX_REASONS])
 
 
-_NO_WEIGHT = itertools.repeat(0.0)
-_NO_BIGRAMS = itertools.repeat({})  # one shared empty dict, never written
+def _pair_sum(
+    toks: list[str], unigrams: dict[str, float], bigrams: dict[str, dict[str, float]]
+) -> float:
+    """Each token's unigram weight, then each adjacent pair's bigram weight, summed in that
+    order.  Pure-Python twin of `_speedups.pair_sum`."""
+    unigram_total = 0.0
+    for tok in toks:
+        unigram_total += unigrams.get(tok, 0.0)
+    pair_total = 0.0
+    for first, second in zip(toks, toks[1:]):
+        seconds = bigrams.get(first)
+        if seconds is not None:
+            pair_total += seconds.get(second, 0.0)
+    return unigram_total + pair_total
+
+
+try:  # the compiled twin (setup.py builds it; optional)
+    from care_monitor.sentiment._speedups import pair_sum
+except ImportError:  # pragma: no cover - an install without a C compiler
+    pair_sum = _pair_sum
 
 
 def _sigmoid(z: float) -> float:
