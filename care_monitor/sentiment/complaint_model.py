@@ -19,16 +19,40 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from care_monitor.sentiment.care_layer import _NEGATORS
 from care_monitor.sentiment.linear_model import MODEL_DIR, NOT_REASONS
 from care_monitor.sentiment.stopwords import STOPWORDS
+from care_monitor.sentiment.word_vector_model import outside_negation_mask
 
 # valence (VADER units) of a complaint found right at the threshold, and of a certain one
 THRESHOLD_VALENCE, CERTAIN_VALENCE = 1.0, 4.0
 MAX_REASONS = 3
 
 
-def features_of(toks: list[str]) -> list[str]:
-    """Training's features; the scorer computes the same sums without building the strings."""
+NEGATED = "¬"  # the mark of a token in a negation's scope
+
+
+def negation_marked(toks: list[str]) -> list[str]:
+    """The tokens, those in a negator's scope (the next few words of its clause, as the word
+    vectors leave out) marked: "non è affatto male" -> non ¬è ¬affatto ¬male, so "male" (bad)
+    under a negation is another feature than "male", and "non funziona" one of its own."""
+    if _NEGATORS.isdisjoint(toks):
+        return toks
+    return [
+        tok if outside or tok in _NEGATORS else NEGATED + tok
+        for tok, outside in zip(toks, outside_negation_mask(toks))
+    ]
+
+
+def _unmarked(toks: list[str]) -> list[str]:
+    return toks
+
+
+def features_of(toks: list[str], marked: bool = True) -> list[str]:
+    """Training's features of a text's tokens (`marked`: negation_marked first); the scorer
+    computes the same sums without building the strings."""
+    if marked:
+        toks = negation_marked(toks)
     return [f"w:{tok}" for tok in toks] + [f"b:{a} {b}" for a, b in zip(toks, toks[1:])]
 
 
@@ -43,8 +67,12 @@ def model_file(language: str) -> Path:
 
 class ComplaintModel:
     def __init__(self, model: dict, language: str = "en") -> None:
-        # function words and placeholders weigh in the model but explain nothing to a reader
-        self._not_reasons = NOT_REASONS | frozenset(STOPWORDS.get(language, "").split())
+        # function words, placeholders and the words common in any post of the language (the
+        # model's own list) weigh in the model but explain nothing to a reader
+        self._not_reasons = (NOT_REASONS | frozenset(STOPWORDS.get(language, "").split())
+                             | frozenset(model.get("not_reasons", ())))
+        # the English detector predates negation marking and keeps its unmarked features
+        self._mark = negation_marked if model.get("negation_marked") else _unmarked
         self.threshold = float(model["threshold"])
         if not 0.0 < self.threshold < 1.0:
             raise ValueError(f"complaint model: bad threshold {self.threshold}")
@@ -60,21 +88,23 @@ class ComplaintModel:
                 self._bigrams.setdefault(first, {})[second] = weight
 
     def probability(self, toks: list[str]) -> float:
-        if not toks:
-            return 0.0
-        return _sigmoid(self._intercept + self._sum(toks) / math.sqrt(2 * len(toks) - 1))
+        return self._probability(self._mark(toks))
 
     def complaint(self, toks: list[str]) -> Complaint | None:
         """The evidence of a complaint, or None below the threshold."""
-        p = self.probability(toks)
+        marked = self._mark(toks)
+        p = self._probability(marked)
         if p < self.threshold:
             return None
         sureness = (p - self.threshold) / (1.0 - self.threshold)
         valence = -(THRESHOLD_VALENCE + (CERTAIN_VALENCE - THRESHOLD_VALENCE) * sureness)
-        return Complaint(valence, self._reasons(toks))
+        return Complaint(valence, self._reasons(marked))  # a negated word is no reason
 
-    def _sum(self, toks: list[str]) -> float:
-        return pair_sum(toks, self._unigrams, self._bigrams)
+    def _probability(self, marked: list[str]) -> float:
+        if not marked:
+            return 0.0
+        total = pair_sum(marked, self._unigrams, self._bigrams)
+        return _sigmoid(self._intercept + total / math.sqrt(2 * len(marked) - 1))
 
     def _reasons(self, toks: list[str]) -> tuple[str, ...]:
         weighted = {

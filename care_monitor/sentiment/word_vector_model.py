@@ -37,10 +37,10 @@ def outside_negation(toks: list[str]) -> list[str]:
     and scoring alike.  A mean cannot flip what a negation flips; the care layer does that."""
     if _NEGATORS.isdisjoint(toks):
         return toks
-    return list(itertools.compress(toks, _outside_negation_mask(toks)))
+    return list(itertools.compress(toks, outside_negation_mask(toks)))
 
 
-def _outside_negation_mask(
+def outside_negation_mask(
     toks: list[str],
     negators: frozenset[str] = _NEGATORS,
     clause_ends: frozenset[str] = _CLAUSE_END,
@@ -139,7 +139,7 @@ class WordVectorModel:
         final label is negative: most posts never need them).  `rows` as for `valence`."""
         if rows:
             if not _NEGATORS.isdisjoint(toks):
-                mask = _outside_negation_mask(toks)
+                mask = outside_negation_mask(toks)
                 toks, rows = list(itertools.compress(toks, mask)), list(itertools.compress(rows, mask))
             found = {tok: row[5] for row, tok in zip(rows, toks) if row[5]}
         else:
@@ -157,11 +157,11 @@ def _vector_sum(
 ) -> tuple[complex, int]:
     """(sum, count) of the word-vector rows carried as the 5th item of n-gram model rows
     (LinearModel.attach_word_vectors), None skipped; with `toks`, those in a negation's scope
-    skipped too (as _outside_negation_mask).  Pure-Python twin of `_speedups.vector_sum`."""
+    skipped too (as outside_negation_mask).  Pure-Python twin of `_speedups.vector_sum`."""
     if toks is not None:
         if len(toks) != len(rows):
             raise ValueError("vector_sum: one row per token")
-        mask = _outside_negation_mask(toks, negators, clause_ends, scope)
+        mask = outside_negation_mask(toks, negators, clause_ends, scope)
         rows = list(itertools.compress(rows, mask))
     known = [row[4] for row in rows if row[4] is not None]
     return sum(known, 0j), len(known)

@@ -1,31 +1,63 @@
-"""The English complaint detector: loads, stays within its role, explains itself."""
+"""The complaint detectors: load, stay within their role, explain themselves."""
 
 from __future__ import annotations
+
+import math
 
 import pytest
 
 from care_monitor.sentiment import Scorer
-from care_monitor.sentiment.complaint_model import ComplaintModel, features_of, load_complaint_model
+from care_monitor.sentiment import scorer as scorer_module
+from care_monitor.sentiment.complaint_model import (
+    Complaint,
+    ComplaintModel,
+    features_of,
+    load_complaint_model,
+    negation_marked,
+)
 from care_monitor.sentiment.features import tokens
 
 
-def test_shipped_model_loads_with_a_sane_threshold():
-    model = load_complaint_model()
+@pytest.mark.parametrize("language", ["en", "it", "pt", "es", "fr", "de", "ro"])
+def test_shipped_model_loads_with_a_sane_threshold(language):
+    model = load_complaint_model(language)
     assert model is not None
     assert 0.5 <= model.threshold < 1.0
 
 
+def test_languages_without_written_posts_have_no_detector():
+    assert load_complaint_model("vi") is None
+    assert load_complaint_model("und") is None
+
+
 def test_sums_equal_the_training_features():
+    weights = {"w:bag": 1.0, "w:still": 2.0, "b:still waiting": 3.0, "b:my bag": 0.5,
+               "w:¬here": 1.5, "b:not ¬here": 0.7, "w:here": -4.0}
+    model = ComplaintModel({"threshold": 0.6, "intercept": -0.5, "weights": weights,
+                            "negation_marked": True})
+    for text in ("still waiting for my bag", "my bag is still not here, sadly"):
+        toks = tokens(text)
+        expected = sum(weights.get(f, 0.0) for f in features_of(toks))
+        assert model.probability(toks) == pytest.approx(
+            1 / (1 + math.exp(0.5 - expected / math.sqrt(2 * len(toks) - 1))))
+    assert model.complaint(tokens("still waiting for my bag")).reasons == ("still", "bag")  # "my", "for": function words
+
+
+def test_a_negated_word_is_another_feature_and_no_reason():
+    assert negation_marked(tokens("il film non è affatto male, anzi")) == [
+        "il", "film", "non", "¬è", "¬affatto", "¬male", ",", "anzi"]
+    model = ComplaintModel({"threshold": 0.5, "intercept": 0.0, "negation_marked": True,
+                            "weights": {"w:male": 3.0, "w:¬male": -1.0, "w:film": 0.5}}, "it")
+    assert model.complaint(tokens("il film è male")).reasons == ("male", "film")
+    assert model.complaint(tokens("il film non è affatto male")) is None
+
+
+def test_words_common_in_any_post_are_no_reasons():
     model = ComplaintModel({
-        "threshold": 0.6, "intercept": -0.5,
-        "weights": {"w:bag": 1.0, "w:still": 2.0, "b:still waiting": 3.0, "b:my bag": 0.5},
-    })
-    toks = tokens("still waiting for my bag")
-    by_feature = {"w:bag": 1.0, "w:still": 2.0, "b:still waiting": 3.0, "b:my bag": 0.5}
-    expected = sum(by_feature.get(f, 0.0) for f in features_of(toks))
-    assert model._sum(toks) == pytest.approx(expected)
-    assert 0.0 < model.probability(toks) < 1.0
-    assert model.complaint(toks).reasons == ("still", "bag")  # strongest first; "my", "for": function words
+        "threshold": 0.6, "intercept": 0.0, "not_reasons": ["ancora"],
+        "weights": {"w:ancora": 3.0, "w:aspetto": 2.0, "w:pacco": 1.0},
+    }, "it")
+    assert model.complaint(tokens("aspetto ancora il pacco")).reasons == ("aspetto", "pacco")
 
 
 def test_bad_threshold_is_refused():
@@ -58,6 +90,35 @@ def test_a_complaint_without_rule_or_lexicon_words_is_found(scorer):
     assert result.reasons and "user" not in result.reasons
 
 
-def test_languages_other_than_english_are_left_alone(scorer):
-    text = "la mia valigia è rimasta a Roma e io sono a Milano"
-    assert scorer.score(text).label == Scorer(complaint_model=False).score(text).label
+@pytest.mark.parametrize(("language", "text"), [
+    # a promised delivery date long past, stated as facts: no lexicon word, no care rule
+    ("it", "Ho ordinato una scrivania a marzo, consegna prevista in 3 settimane. Siamo a giugno. @MobiliTop"),
+    ("de", "Sofa im März bestellt, Lieferung in 3 Wochen versprochen. Jetzt ist Juni. @MöbelTop"),
+])
+def test_an_implicit_complaint_in_a_model_language_is_found(scorer, language, text):
+    assert Scorer(complaint_model=False).score(text).label == "neutral"
+    result = scorer.score(text)
+    assert (result.language, result.label) == (language, "negative")
+    not_reasons = load_complaint_model(language)._not_reasons
+    assert result.reasons and not not_reasons.intersection(result.reasons)
+
+
+def test_a_language_without_a_detector_is_left_alone(scorer):
+    text = "Tôi đặt hàng từ tháng ba, hẹn giao trong ba tuần, giờ đã là tháng sáu"
+    assert scorer.score(text) == Scorer(complaint_model=False).score(text)
+
+
+class _AlwaysComplaint:
+    def complaint(self, toks):
+        return Complaint(-3.0, ("always",))
+
+
+def test_a_plain_question_is_never_asked(monkeypatch):
+    """A question the care layer calls a plain question for information stays neutral whatever a
+    detector would say; a statement in the same language is asked."""
+    monkeypatch.setattr(scorer_module, "load_complaint_model", lambda language: _AlwaysComplaint())
+    scorer = Scorer()
+    question = "@EnergiaPiù ricevo la bolletta cartacea, come passo a quella via mail?"
+    assert scorer.score(question).label == "neutral"
+    statement = "@EnergiaPiù ricevo la bolletta cartacea da gennaio"
+    assert scorer.score(statement).reasons == ("always",)

@@ -12,6 +12,7 @@ import pytest
 
 from care_monitor.sentiment import (
     care_layer,
+    complaint_model,
     features,
     linear_model,
     scorer,
@@ -73,6 +74,7 @@ def test_the_compiled_steps_are_built():
     assert scorer._without_handles is not scorer._python_without_handles
     assert stopwords.guess_language is not stopwords._guess_language
     assert word_vector_model.vector_sum is not word_vector_model._vector_sum
+    assert complaint_model.pair_sum is not complaint_model._pair_sum
 
 
 def test_split_tokens_equals_the_regular_expressions():
@@ -245,6 +247,39 @@ def test_care_first_matches_equal_the_python_twin(language):
     assert found > 0
 
 
+@pytest.mark.parametrize("language", ["en", "it", "pt", "es", "fr", "de", "ro"])
+def test_complaint_pair_sums_equal_the_python_twin(language):
+    model = complaint_model.load_complaint_model(language)
+    for text in TEXTS + VADER_TEXTS[:500]:
+        toks = features.tokens(text)
+        assert complaint_model.pair_sum(toks, model._unigrams, model._bigrams) == (
+            complaint_model._pair_sum(toks, model._unigrams, model._bigrams)), text
+
+
+def test_pair_sum_refuses_what_is_not_a_weight_table():
+    with pytest.raises(TypeError):
+        complaint_model.pair_sum(("a",), {}, {})  # a tuple, not a list
+    with pytest.raises(TypeError):
+        complaint_model.pair_sum(["a"], {"a": "heavy"}, {})
+    with pytest.raises(TypeError, match="bigrams"):
+        complaint_model.pair_sum(["a", "b"], {}, {"a": [("b", 1.0)]})
+    assert complaint_model.pair_sum(["a", "b", "a"], {"a": 1.5}, {"a": {"b": 0.25}}) == 3.25
+
+
+def test_a_key_whose_eq_empties_the_tokens_cannot_crash_pair_sum():
+    code = (
+        "class Key(str):\n"
+        "    def __hash__(self):\n"
+        "        return str.__hash__(self)\n"
+        "    def __eq__(self, other):\n"
+        "        tokens.clear()\n"
+        "        return str.__eq__(self, other)\n"
+        "tokens = ['a', 'b', 'c', 'd']\n"
+        "print(s.pair_sum(tokens, {Key('a'): 1.0}, {Key('a'): {'b': 2.0}}))\n"
+    )
+    assert float(_run_isolated(code)) in (0.0, 1.0, 3.0)
+
+
 def test_care_word_groups_find_the_shortest_stem():
     layer = care_layer.load_care_layer("it")
     args = (layer._words, layer._stems, layer._stem_lengths, 10**6, layer._stem_starts)
@@ -315,6 +350,7 @@ def test_the_scorer_gives_the_same_results_without_the_compiled_steps(monkeypatc
     monkeypatch.setattr(vader_fast, "score_words", vader_fast._score_words)
     monkeypatch.setattr(vader_fast, "vader_words", vader_fast._vader_words)
     monkeypatch.setattr(word_vector_model, "vector_sum", word_vector_model._vector_sum)
+    monkeypatch.setattr(complaint_model, "pair_sum", complaint_model._pair_sum)
     for language in linear_model.MODEL_LANGUAGES:
         model = linear_model.load_model(language)
         monkeypatch.setattr(model, "_gram_lookup", model._grams)  # the table is for C only
