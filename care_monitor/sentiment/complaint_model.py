@@ -13,16 +13,17 @@ weighed most as reasons.
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import math
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from care_monitor.sentiment.care_layer import _NEGATORS
+from care_monitor.sentiment.care_layer import _CLAUSE_END, _NEGATORS
 from care_monitor.sentiment.linear_model import MODEL_DIR, NOT_REASONS
 from care_monitor.sentiment.stopwords import STOPWORDS
-from care_monitor.sentiment.word_vector_model import outside_negation_mask
+from care_monitor.sentiment.word_vector_model import NEGATION_SCOPE
 
 # valence (VADER units) of a complaint found right at the threshold, and of a certain one
 THRESHOLD_VALENCE, CERTAIN_VALENCE = 1.0, 4.0
@@ -33,15 +34,21 @@ NEGATED = "¬"  # the mark of a token in a negation's scope
 
 
 def negation_marked(toks: list[str]) -> list[str]:
-    """The tokens, those in a negator's scope (the next few words of its clause, as the word
-    vectors leave out) marked: "non è affatto male" -> non ¬è ¬affatto ¬male, so "male" (bad)
-    under a negation is another feature than "male", and "non funziona" one of its own."""
+    """The tokens, those in a negator's scope (the next NEGATION_SCOPE words of its clause, as
+    the word vectors leave out) marked: "non è affatto male" -> non ¬è ¬affatto ¬male, so "male"
+    (bad) under a negation is another feature than "male", and "non funziona" one of its own."""
     if _NEGATORS.isdisjoint(toks):
         return toks
-    return [
-        tok if outside or tok in _NEGATORS else NEGATED + tok
-        for tok, outside in zip(toks, outside_negation_mask(toks))
-    ]
+    marked = list(toks)
+    end = len(toks)
+    # the negators' positions found in C; a Python step only for the few words after each
+    for position in itertools.compress(range(end), map(_NEGATORS.__contains__, toks)):
+        for after in range(position + 1, min(position + 1 + NEGATION_SCOPE, end)):
+            tok = toks[after]
+            if tok in _NEGATORS or tok in _CLAUSE_END:
+                break  # a clause end closes the scope; a negator opens its own
+            marked[after] = NEGATED + tok
+    return marked
 
 
 def _unmarked(toks: list[str]) -> list[str]:

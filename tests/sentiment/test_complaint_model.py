@@ -12,9 +12,13 @@ from care_monitor.sentiment.complaint_model import (
     Complaint,
     ComplaintModel,
     features_of,
+    NEGATED,
     load_complaint_model,
     negation_marked,
 )
+from care_monitor.sentiment.care_layer import _NEGATORS
+from care_monitor.sentiment.word_vector_model import outside_negation_mask
+from tests.sentiment.test_speedups import TEXTS
 from care_monitor.sentiment.features import tokens
 
 
@@ -41,6 +45,22 @@ def test_sums_equal_the_training_features():
         assert model.probability(toks) == pytest.approx(
             1 / (1 + math.exp(0.5 - expected / math.sqrt(2 * len(toks) - 1))))
     assert model.complaint(tokens("still waiting for my bag")).reasons == ("still", "bag")  # "my", "for": function words
+
+
+def test_negation_marks_the_words_the_word_vectors_leave_out():
+    """The same scope as word_vector_model.outside_negation_mask: a negator's next three words
+    of its clause; a negator within a scope opens its own."""
+    texts = [
+        "non è affatto male, anzi bello", "no no no non va", "pas de réponse, pas de colis",
+        "nicht", "still not here. not happy not at all", "never again! no", "",
+    ] + [line for line in TEXTS]
+    for text in texts:
+        toks = tokens(text)
+        expected = [
+            tok if outside or tok in _NEGATORS else NEGATED + tok
+            for tok, outside in zip(toks, outside_negation_mask(toks))
+        ]
+        assert negation_marked(toks) == expected, text
 
 
 def test_a_negated_word_is_another_feature_and_no_reason():
