@@ -1,7 +1,8 @@
 """Offline language identification; both detectors ship their models inside their wheels.
 
 0. The post's function words (sentiment/stopwords.py) answer when one language clearly
-   dominates them: a few dictionary look-ups on tokens the scorer computes anyway.
+   dominates them, or when they all belong to one language and one of them belongs to no
+   other: a few dictionary look-ups on tokens the scorer computes anyway.
 1. pycld2 (Apache-2.0, Chromium's CLD2 in C++) answers first, for texts of any length, when it
    is sure (reliable, >= 70 % of the text, normalised score >= 300) and names one of the team's
    languages: it is ~10x faster than py3langid and, when it is sure, 0.99 accurate on the dev sets
@@ -63,7 +64,7 @@ def detect_language(text: str, hint: str | None = None, tokens: list[str] | None
     hint = _normalise_hint(hint)
     if tokens is None:
         tokens = features.tokens(text[: MAX_CHARS * 2])
-    guessed = stopwords.guess(tokens)
+    guessed = stopwords.guess(tokens) or stopwords.single_language(tokens)
     if guessed is not None:
         return guessed
     head = text[: MAX_CHARS * 2]

@@ -126,6 +126,30 @@ WORD_LANGUAGE = {
     if language and word not in SHARED_WORDS
 }
 
+# the listed words that occur in a training post of another team language too: "desde" in
+# Spanish and Portuguese posts, "tra" in Italian and Vietnamese ones (`python -m
+# bench.function_words` regenerates the list from ../shared/data/sentiment-train)
+SEEN_ELSEWHERE = frozenset("""
+about after agora algo all alla alle amore and any ao aqui asi asta at avere be because bei
+being bem bene biet bin boa bonne buen buenos but cada can care ces che ci claro com comme
+contre cosa credo cu cât dar dc dei dela dell dem den der des desde deu di die digo din dir do
+don dont dos ein el ela ella em eres eso essa esse est estas et fa fara fi finalmente for from
+get già going good got hai han has hat have her here hier hj ho hola how ich if il into io is
+ist it j ja jamais je juntos just know ko las lei les like los là mala male manda mas merci mes
+minh mio moins mon more morgen much multe my nadie nao need nicht not now nu não né of one only
+or os our out over pas passa pe people per perche pero peste please po pour prima primer primera
+pro proprio qu quanto qui really rien see sei sein seine sem she sia sobre some somos sono sua
+suis sul sur sus sé tem tengo ter than thank thanks that the their them then there think this
+tiene to today todos too tra tá tô um uns up vai vamos vao vc vers very vez vita vom von vos
+want we well were what when who why will with wo would y yo you your zu é
+""".split())
+# words that name their language on their own: three letters or more, never seen in another
+# language's training posts, not English (English words turn up in posts of every language)
+UNAMBIGUOUS_WORDS = frozenset(
+    word for word, language in WORD_LANGUAGE.items()
+    if len(word) >= 3 and word not in SEEN_ELSEWHERE and language != "en"
+)
+
 MIN_HITS = 2  # at least this many function words of the winning language
 MIN_LEAD = 3.0  # ... and this many times as many as the runner-up
 MIN_SHARE = 0.10  # ... making up at least this share of the words
@@ -134,6 +158,16 @@ MIN_SHARE = 0.10  # ... making up at least this share of the words
 def guess(tokens: list[str]) -> str | None:
     """The language whose function words clearly dominate `tokens`, else None."""
     return guess_language(tokens, WORD_LANGUAGE, MIN_HITS, MIN_LEAD, MIN_SHARE)
+
+
+def single_language(tokens: list[str]) -> str | None:
+    """The language of a post whose function words all belong to that one language, one of
+    them unambiguous (UNAMBIGUOUS_WORDS): "Zum Kündigen angerufen, 35 Minuten
+    Überredungsversuche" is German on "zum" alone.  Asked when `guess` is not sure."""
+    if UNAMBIGUOUS_WORDS.isdisjoint(tokens):
+        return None
+    found = set(filter(None, map(WORD_LANGUAGE.get, tokens)))
+    return found.pop() if len(found) == 1 else None
 
 
 def leaning(tokens: list[str]) -> str | None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from care_monitor.sentiment import UNKNOWN, detect_language
+from care_monitor.sentiment import UNKNOWN, detect_language, features
 
 
 @pytest.mark.parametrize(
@@ -79,3 +79,25 @@ def test_vietnamese_words_without_diacritics_do_not_claim_other_languages():
     # each unaccented form is in the Vietnamese list only: a word in two lists is dropped
     for word in ("khong", "duoc", "nhung", "nguoi", "cua", "roi", "nhieu", "chua"):
         assert WORD_LANGUAGE[word] == "vi"
+
+
+def test_one_unambiguous_function_word_decides_when_no_other_language_has_one():
+    from care_monitor.sentiment import stopwords
+
+    toks = features.tokens("Zum Kündigen angerufen, 35 Minuten Überredungsversuche.")
+    assert stopwords.guess(toks) is None  # one function word: not clear-cut by count
+    assert stopwords.single_language(toks) == "de"
+    assert detect_language("Zum Kündigen angerufen, 35 Minuten Überredungsversuche.") == "de"
+    # "desde" is Spanish and Portuguese; English words decide nothing on their own
+    assert stopwords.single_language(features.tokens("Pagamento desde o dia 3")) is None
+    assert stopwords.single_language(features.tokens("ok thanks Kündigung")) is None
+    # function words of two languages: not one language
+    assert stopwords.single_language(features.tokens("zum Beispiel per favore")) is None
+
+
+def test_seen_elsewhere_is_what_the_training_posts_show():
+    """The shipped list is data that `python -m bench.function_words` regenerates."""
+    from bench.function_words import seen_elsewhere
+    from care_monitor.sentiment.stopwords import SEEN_ELSEWHERE
+
+    assert sorted(SEEN_ELSEWHERE) == seen_elsewhere()
