@@ -16,14 +16,15 @@ import gzip
 import itertools
 import json
 import math
+import operator
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-from care_monitor.sentiment.care_layer import _CLAUSE_END, _NEGATORS
+from care_monitor.sentiment.care_layer import _NEGATORS
 from care_monitor.sentiment.linear_model import MODEL_DIR, NOT_REASONS
 from care_monitor.sentiment.stopwords import STOPWORDS
-from care_monitor.sentiment.word_vector_model import NEGATION_SCOPE
+from care_monitor.sentiment.word_vector_model import outside_negation_mask
 
 # valence (VADER units) of a complaint found right at the threshold, and of a certain one
 THRESHOLD_VALENCE, CERTAIN_VALENCE = 1.0, 4.0
@@ -34,20 +35,17 @@ NEGATED = "¬"  # the mark of a token in a negation's scope
 
 
 def negation_marked(toks: list[str]) -> list[str]:
-    """The tokens, those in a negator's scope (the next NEGATION_SCOPE words of its clause, as
-    the word vectors leave out) marked: "non è affatto male" -> non ¬è ¬affatto ¬male, so "male"
-    (bad) under a negation is another feature than "male", and "non funziona" one of its own."""
+    """The tokens, those in a negator's scope (word_vector_model.outside_negation_mask: the
+    next few words of its clause) marked: "non è affatto male" -> non ¬è ¬affatto ¬male, so
+    "male" (bad) under a negation is another feature than "male", and "non funziona" one of
+    its own."""
     if _NEGATORS.isdisjoint(toks):
         return toks
     marked = list(toks)
-    end = len(toks)
-    # the negators' positions found in C; a Python step only for the few words after each
-    for position in itertools.compress(range(end), map(_NEGATORS.__contains__, toks)):
-        for after in range(position + 1, min(position + 1 + NEGATION_SCOPE, end)):
-            tok = toks[after]
-            if tok in _NEGATORS or tok in _CLAUSE_END:
-                break  # a clause end closes the scope; a negator opens its own
-            marked[after] = NEGATED + tok
+    in_scope = map(operator.not_, outside_negation_mask(toks))
+    for position in itertools.compress(range(len(toks)), in_scope):
+        if toks[position] not in _NEGATORS:
+            marked[position] = NEGATED + toks[position]
     return marked
 
 

@@ -162,3 +162,32 @@ def test_the_training_features_are_what_the_model_reads():
             assert got is None, text
         else:
             assert got == pytest.approx(expected, abs=1e-9), text
+
+
+def _mask_step_by_step(toks, negators, clause_ends, scope):
+    """The scope rule token by token, as first written: the reference for the faster mask."""
+    mask, skip = [], 0
+    for tok in toks:
+        if tok in negators:
+            skip = scope
+            mask.append(False)
+        elif skip and tok in clause_ends:
+            skip = 0
+            mask.append(True)
+        else:
+            mask.append(not skip)
+            skip = max(0, skip - 1)
+    return mask
+
+
+def test_the_negation_mask_equals_the_step_by_step_rule():
+    from care_monitor.sentiment.care_layer import _CLAUSE_END, _NEGATORS
+    from care_monitor.sentiment.word_vector_model import NEGATION_SCOPE, outside_negation_mask
+    from tests.sentiment.test_speedups import TEXTS
+
+    texts = ["non non è affatto male", "pas, pas de réponse. not at all not", "nicht", ""]
+    for text in texts + TEXTS:
+        toks = tokens(text)
+        for scope in (0, 1, NEGATION_SCOPE, 5):
+            assert outside_negation_mask(toks, _NEGATORS, _CLAUSE_END, scope) == (
+                _mask_step_by_step(toks, _NEGATORS, _CLAUSE_END, scope)), text
