@@ -6,7 +6,7 @@ stopwords.single_language decides a post's language on the function words of one
 alone only when one of them was never seen in a training post of another language
 (../shared/data/sentiment-train): "zum" is German only, while "desde" is Spanish and
 Portuguese and "tra" Italian and Vietnamese.  The list is data; this script regenerates it,
-and tests/sentiment/test_language.py checks the shipped one against it.
+and tests/sentiment/test_language_detection.py checks the shipped one against it.
 """
 
 from __future__ import annotations

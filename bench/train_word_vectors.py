@@ -122,10 +122,13 @@ def choose_combination(
     _, _, ngram_valence = model_valences(language)
     scorer = scorer_module.Scorer(complaint_model=False)
     care = load_care_layer(language)
+    evidence = [care.evaluate(text) for text in texts]
     others = np.array([
-        scorer._emoticon_valence(text, tokens(text), []) + care.evaluate(text).valence
-        for text in texts
+        scorer._emoticon_valence(text, tokens(text), []) + found.valence
+        for text, found in zip(texts, evidence)
     ])
+    # as the scorer: a plain question for information (care layer) drops the models' lean
+    keeps_lean = np.array([not found.drops_model_lean for found in evidence])
     best: tuple = (-1.0,)
     folds = list(StratifiedKFold(5, shuffle=True, random_state=0).split(texts, y))
     for c, shrink in itertools.product(C_GRID, SHRINKS):
@@ -136,12 +139,12 @@ def choose_combination(
             p_negative[test_idx] = model.predict_proba(x[test_idx])[:, 0]
         for ngram_weight, weight, offset in itertools.product(NGRAM_WEIGHTS, WEIGHTS, OFFSETS):
             vector_valence = np.array([negativity_valence(p, weight, offset) for p in p_negative])
-            valence = ngram_weight * ngram_valence + vector_valence + others
+            valence = keeps_lean * (ngram_weight * ngram_valence + vector_valence) + others
             objective = _objective(y, _combined_labels(valence))
             if objective > best[0] + 1e-9:
                 best = (objective, c, shrink, ngram_weight, weight, offset)
     objective, c, shrink, ngram_weight, weight, offset = best
-    baseline = _objective(y, _combined_labels(ngram_valence + others))
+    baseline = _objective(y, _combined_labels(keeps_lean * ngram_valence + others))
     print(f"  {language}: cv objective {baseline:.3f} without word vectors -> {objective:.3f} "
           f"(C={c}, shrink={shrink}, ngram_weight={ngram_weight}, weight={weight}, offset={offset})")
     return {"C": c, "shrink": shrink, "ngram_weight": ngram_weight, "weight": weight,
