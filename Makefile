@@ -62,9 +62,10 @@ bench-stages: $(STAMP)
 	$(BIN)/python -m bench.bench_stages $(SETS)
 
 # retrains care_monitor/sentiment/models/*.json.gz from ../shared/data/sentiment-train and bench/data
-# (scikit-learn; the word-vector models also need the encoder of the `train` extra)
+# (scikit-learn; the word-vector models also need the encoder of the `train` extra); in this order:
+# the word-vector models read the n-gram models, the complaint detectors the scores of both
 train-sentiment: $(STAMP)
 	$(BIN)/pip install --quiet -e ".[airflow,dev,train]"
 	$(BIN)/python -m bench.train_sentiment
-	$(BIN)/python -m bench.train_complaints
 	$(BIN)/python -m bench.train_word_vectors
+	$(BIN)/python -m bench.train_complaints
