@@ -1,6 +1,6 @@
 """Train the complaint detectors shipped as care_monitor/sentiment/models/<lang>_complaint.json.gz.
 
-    make train-sentiment                   # runs this after the per-language models
+    make train-sentiment                   # runs this last (it reads the scores of the others)
     python -m bench.train_complaints it    # one language
 
 One detector per language with own written posts to brands (bench/data/complaints_<lang>_*.tsv,
