@@ -14,7 +14,8 @@ on the written posts, among the settings whose macro-F1 on the general tweets st
 GENERAL_MARGIN above the scorer's without the detector, so that catching complaints does not cost
 general accuracy.  In a language with a trained model, the general tweets' labels without the
 detector are those of fold models that did not see them (bench.cv_care.fold_scores): the shipped
-model has learnt those tweets, and its labels on them are better than on any new post.  Deterministic: same data -> same bytes.
+model has learnt those tweets, and its labels on them are better than on any new post.
+Deterministic: same data -> same bytes.
 """
 
 from __future__ import annotations
@@ -96,21 +97,45 @@ def negative_figures(gold: list[str], predicted: list[str]) -> str:
     tp = sum(g == p == "negative" for g, p in zip(gold, predicted))
     recall = tp / max(1, gold.count("negative"))
     precision = tp / max(1, predicted.count("negative"))
-    return f"negative recall {recall:.3f}, precision {precision:.3f}, macro-F1 {macro_f1(gold, predicted):.3f}"
+    return (f"negative recall {recall:.3f}, precision {precision:.3f}, "
+            f"macro-F1 {macro_f1(gold, predicted):.3f}")
 
 
 def _pick(items: list[str], indices: list[int]) -> list[str]:
     return [items[i] for i in indices]
 
 
-def asked_about(language: str, results, texts: list[str]) -> list[bool]:
-    """Whether the scorer asks the language's detector about each text (if it is left neutral):
-    detected as that language, and not a plain question for information (care layer)."""
+def without_detector(language: str, texts: list[str], written: int) -> tuple[list[str], list[bool]]:
+    """Each text's label without the detector, and whether the scorer would ask the detector
+    about it (if it is left neutral): detected as that language, and not a plain question for
+    information (care layer).  The first `written` texts are the written posts; the rest are
+    the general tweets, which in a language with a trained model get the labels of fold models
+    that did not see them (the shipped model has learnt them: its labels on them are better
+    than on any new post)."""
+    scorer = Scorer(complaint_model=False)
+    results = [scorer.score(text) for text in texts]
+    labels = [result.label for result in results]
     care = load_care_layer(language)
-    return [
+    if language in MODEL_LANGUAGES:
+        labels[written:] = [label_for(score) for score in fold_scores(language, care)]
+    asked = [
         result.language == language and not care.evaluate(text).drops_model_lean
         for result, text in zip(results, texts)
     ]
+    return labels, asked
+
+
+def cross_validated(x, y: np.ndarray, strata: list[str]) -> dict[float, np.ndarray]:
+    """Each row's P(complaint) from 5-fold models, for every C of C_GRID."""
+    folds = list(StratifiedKFold(n_splits=5, shuffle=True, random_state=0).split(x, strata))
+    probabilities = {}
+    for c in C_GRID:
+        probabilities[c] = np.zeros(len(y))
+        for fit_rows, held_rows in folds:
+            model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
+            model.fit(x[fit_rows], y[fit_rows])
+            probabilities[c][held_rows] = model.predict_proba(x[held_rows])[:, 1]
+    return probabilities
 
 
 def train(language: str) -> dict:
@@ -120,13 +145,7 @@ def train(language: str) -> dict:
     rows = own + general
     is_complaint_set = [True] * len(own) + [False] * len(general)
     gold = [label for label, _ in rows]
-    scorer = Scorer(complaint_model=False)
-    results = [scorer.score(text) for _, text in rows]
-    base = [result.label for result in results]
-    if language in MODEL_LANGUAGES:  # the shipped model was trained on the general tweets: their
-        # labels come from fold models that did not see them, as new posts would get them
-        base[len(own):] = [label_for(score) for score in fold_scores(language, load_care_layer(language))]
-    asked = asked_about(language, results, [text for _, text in rows])
+    base, asked = without_detector(language, [text for _, text in rows], len(own))
     marked = language not in UNMARKED_LANGUAGES
     feature_lists = [features_of(tokens(text), marked) for _, text in rows]
     df = Counter(f for feats in feature_lists for f in set(feats))
@@ -134,26 +153,22 @@ def train(language: str) -> dict:
     x = vectorise(feature_lists, vocabulary)
     y = np.array([label == "negative" for label in gold], dtype=int)
     strata = [f"{flag}:{label}" for flag, label in zip(is_complaint_set, gold)]
-    folds = list(StratifiedKFold(n_splits=5, shuffle=True, random_state=0).split(x, strata))
+    cv_probabilities = cross_validated(x, y, strata)
     general_rows = [i for i, flag in enumerate(is_complaint_set) if not flag]
     general_floor = macro_f1(_pick(gold, general_rows), _pick(base, general_rows)) + GENERAL_MARGIN
     results = []
-    cv_probabilities = {}
-    for c in C_GRID:
-        probabilities = cv_probabilities[c] = np.zeros(len(rows))
-        for fit_rows, held_rows in folds:
-            model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
-            model.fit(x[fit_rows], y[fit_rows])
-            probabilities[held_rows] = model.predict_proba(x[held_rows])[:, 1]
+    for c, probabilities in cv_probabilities.items():
         for threshold in THRESHOLDS:
             complaint_f1, general_f1 = objective(
                 gold, base, probabilities, is_complaint_set, float(threshold), asked)
-            print(f"  {language}_complaint C={c} threshold {threshold:.2f}: complaint-set negative F1 "
-                  f"{complaint_f1:.3f}, general macro-F1 {general_f1:.3f} (floor {general_floor:.3f})")
+            print(f"  {language}_complaint C={c} threshold {threshold:.2f}: complaint-set "
+                  f"negative F1 {complaint_f1:.3f}, general macro-F1 {general_f1:.3f} "
+                  f"(floor {general_floor:.3f})")
             if general_f1 >= general_floor:
                 results.append((round(complaint_f1, 6), c, float(threshold)))
     if not results:
-        raise SystemExit("no threshold keeps the general tweets' macro-F1: complaint model not written")
+        raise SystemExit(f"{language}: no threshold keeps the general tweets' macro-F1: "
+                         "complaint model not written")
     score, c, threshold = max(results)
     chosen = combined(base, cv_probabilities[c], threshold, asked)
     for name, labels in (("without the detector", base), ("with it", chosen)):
@@ -161,7 +176,9 @@ def train(language: str) -> dict:
               f"{negative_figures(_pick(gold, general_rows), _pick(labels, general_rows))}")
     model = LogisticRegression(C=c, max_iter=3000, class_weight="balanced").fit(x, y)
     names = sorted(vocabulary, key=vocabulary.get)
-    weights = {names[j]: round(float(w), 3) for j, w in enumerate(model.coef_[0]) if abs(w) >= MIN_WEIGHT}
+    weights = {
+        names[j]: round(float(w), 3) for j, w in enumerate(model.coef_[0]) if abs(w) >= MIN_WEIGHT
+    }
     return {
         "model": f"{language}_complaint",
         "intercept": round(float(model.intercept_[0]), 4),
@@ -181,11 +198,13 @@ def train(language: str) -> dict:
 
 
 def main(languages: list[str]) -> None:
-    for language in languages or sorted({p.name.split("_")[1] for p in DATA.glob("complaints_*_*.tsv")}):
+    written = sorted({path.name.split("_")[1] for path in DATA.glob("complaints_*_*.tsv")})
+    for language in languages or written:
         model = train(language)
         path = model_file(language)
         write_model(path, model)
-        print(f"{language}_complaint: {model['training']} -> {path.name} ({path.stat().st_size // 1024} KiB)")
+        print(f"{language}_complaint: {model['training']} -> {path.name} "
+              f"({path.stat().st_size // 1024} KiB)")
 
 
 if __name__ == "__main__":

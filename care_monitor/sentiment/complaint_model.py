@@ -1,13 +1,13 @@
 """Complaint detectors: the complaints that neither the base score nor a care rule recognises.
 
-One per language that has the project's own written posts to brands (bench/data/complaints_<lang>_*):
-a compact binary logistic regression over word unigrams and bigrams (`features.tokens`), trained
-by `make train-sentiment` (bench/train_complaints.py) on those posts and the language's training
-tweets, and shipped as gzipped JSON (models/<lang>_complaint.json.gz).  The scorer asks a
-language's detector only about posts in that language that its lexicon, model and rules leave
-neutral: a post it finds to be a complaint (probability >= the threshold picked by
-cross-validation) becomes negative, the more surely the more negative, with the words that
-weighed most as reasons.
+One per language that has the project's own written posts to brands
+(bench/data/complaints_<lang>_*): a compact binary logistic regression over word unigrams and
+bigrams (`features.tokens`), trained by `make train-sentiment` (bench/train_complaints.py) on
+those posts and the language's training tweets, and shipped as gzipped JSON
+(models/<lang>_complaint.json.gz).  The scorer asks a language's detector only about posts in
+that language that its lexicon, model and rules leave neutral: a post it finds to be a
+complaint (probability >= the threshold picked by cross-validation) becomes negative, the more
+surely the more negative, with the words that weighed most as reasons.
 """
 
 from __future__ import annotations

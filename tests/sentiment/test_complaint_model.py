@@ -44,7 +44,8 @@ def test_sums_equal_the_training_features():
         expected = sum(weights.get(f, 0.0) for f in features_of(toks))
         assert model.probability(toks) == pytest.approx(
             1 / (1 + math.exp(0.5 - expected / math.sqrt(2 * len(toks) - 1))))
-    assert model.complaint(tokens("still waiting for my bag")).reasons == ("still", "bag")  # "my", "for": function words
+    # strongest first; "my", "for": function words
+    assert model.complaint(tokens("still waiting for my bag")).reasons == ("still", "bag")
 
 
 def test_negation_marks_the_words_the_word_vectors_leave_out():
@@ -112,7 +113,8 @@ def test_a_complaint_without_rule_or_lexicon_words_is_found(scorer):
 
 @pytest.mark.parametrize(("language", "text"), [
     # a promised delivery date long past, stated as facts: no lexicon word, no care rule
-    ("it", "Ho ordinato una scrivania a marzo, consegna prevista in 3 settimane. Siamo a giugno. @MobiliTop"),
+    ("it", "Ho ordinato una scrivania a marzo, consegna prevista in 3 settimane. "
+           "Siamo a giugno. @MobiliTop"),
     ("de", "Sofa im März bestellt, Lieferung in 3 Wochen versprochen. Jetzt ist Juni. @MöbelTop"),
 ])
 def test_an_implicit_complaint_in_a_model_language_is_found(scorer, language, text):
