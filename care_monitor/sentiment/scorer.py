@@ -88,6 +88,7 @@ class Scorer:
         self._brand_words: dict[str, dict[str, float]] = {}
         self._brand_phrases: dict[str, list[tuple[re.Pattern[str], str, float]]] = {}
         self._brand_vaders = {}
+        self._brand_name_words: dict[str, frozenset[str]] = {}
         brand_lexicons, brand_terms = brand_lexicons or {}, brand_terms or {}
         for brand in dict.fromkeys([*brand_lexicons, *brand_terms]):
             self._add_brand(brand, brand_lexicons.get(brand, {}), brand_terms.get(brand, ()))
@@ -105,6 +106,7 @@ class Scorer:
             if " " in w.strip()
         ]
         name_words = {w for term in (brand, *terms) for w in _WORD.findall(term.lower())}
+        self._brand_name_words[key] = frozenset(name_words)
         analyzer = copy.copy(self._vader)
         analyzer.lexicon = {
             **{w: v for w, v in self._vader.lexicon.items() if w not in name_words},
@@ -131,6 +133,12 @@ class Scorer:
         toks = tokenise(text)  # once, shared by language id, the model and the care layer
         lang = detect_language(text, hint=language, tokens=toks)
         key = brand.lower() if brand else None
+        # the brand's own name says nothing of how a post feels about it ("Vivo" is "alive" in
+        # Portuguese): the trained models, the care layer's words and the complaint detector
+        # read the tokens without it, as VADER reads a lexicon without it (_add_brand)
+        name_words = self._brand_name_words.get(key)
+        if name_words and not name_words.isdisjoint(toks):
+            toks = [tok for tok in toks if tok not in name_words]
         model, vectors = _models(lang) if lang in MODEL_LANGUAGES else (None, None)
         # reasons are (valence, text); only those leaning like the final score are kept
         reasons: list[tuple[float, str]] = []

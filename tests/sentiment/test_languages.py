@@ -216,3 +216,20 @@ def test_a_plain_question_is_neutral_and_a_complaint_question_negative(
     result = scorer.score(question, language=language)
     assert (result.label, result.reasons) == ("neutral", ()), result
     assert scorer.score(complaint, language=language).label == "negative"
+
+
+@pytest.mark.parametrize(("brand", "text", "name_word"), [
+    ("Vivo", "Vivo, minha fatura chegou hoje", "vivo"),  # "vivo": alive
+    ("Movistar", "He llamado a Movistar por la factura", "movistar"),
+])
+def test_a_brands_own_name_carries_no_sentiment_in_model_languages(brand, text, name_word):
+    """As for VADER (test_english): the trained models, the care layer's words and the complaint
+    detector read a brand's post without the brand's own name."""
+    from care_monitor.sentiment import Scorer
+
+    scorer = Scorer(brand_terms={brand: [brand]})
+    assert name_word in scorer.score(text).reasons  # without the brand: the name weighs
+    with_brand = scorer.score(text, brand=brand)
+    assert name_word not in with_brand.reasons
+    assert with_brand.score != scorer.score(text).score
+    assert with_brand.language == scorer.score(text).language  # language id reads every word
