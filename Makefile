@@ -55,7 +55,7 @@ bench-report: $(STAMP) system-deps
 	$(BIN)/python bench/bench_report.py
 
 bench-sentiment: $(STAMP)
-	$(BIN)/python -m bench.bench_sentiment $(SETS)
+	$(BIN)/python -m bench.bench_sentiment $(SETS) $(if $(EXTRA),--extra $(EXTRA))
 
 # where the scorer's time goes per set (SETS="brands vi_" picks sets by name)
 bench-stages: $(STAMP)

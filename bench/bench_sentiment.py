@@ -1,6 +1,7 @@
 """Benchmark the care-monitor scorer against plain VADER on every development set.
 
     make bench-sentiment        # = python -m bench.bench_sentiment
+    make bench-sentiment EXTRA="var/corrections/*.tsv"   # a team's own labelled posts only
 
 For each set: items, negative recall and precision, 3-class macro-F1 and texts/s, for plain
 vaderSentiment (compound <= -0.05 negative, >= 0.05 positive) and for the full scorer, in the
@@ -73,6 +74,20 @@ def figures(gold: list[str], predicted: list[str], seconds: float) -> Figures:
     return Figures(len(gold), recall, precision, sum(f1s) / 3, len(gold) / max(seconds, 1e-9))
 
 
+def extra_sets(paths: list[Path]) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """Labelled sets given on the command line (`care-monitor corrections --export` writes
+    them); the language is the file name's last part ("corrections_pt.tsv": pt)."""
+    sets = []
+    for path in paths:
+        if not path.is_file():
+            sys.exit(f"no such set: {path}")
+        language = path.stem.rsplit("_", 1)[-1]
+        if not (language.isalpha() and len(language) in (2, 3)):
+            language = "und"
+        sets.append((f"{path.stem} (EXTRA)", language, read_tsv(path)))
+    return sets
+
+
 def datasets() -> list[tuple[str, str, list[tuple[str, str]]]]:
     sets = []
     for path in sorted(require(DEV_DIR).glob("*.tsv")):
@@ -137,6 +152,9 @@ def main() -> None:
                         help="training rows per language scored before each timed run of ours "
                              f"(default {WARMUP_ROWS}; more = a longer-running stream)")
     parser.add_argument("only", nargs="*", help="only the sets whose name holds one of these")
+    parser.add_argument("--extra", nargs="+", type=Path, default=[], metavar="TSV",
+                        help="score these label<TAB>text files instead of the project's sets "
+                             "(e.g. care-monitor corrections --export); no shared data needed")
     args = parser.parse_args()
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
@@ -145,7 +163,10 @@ def main() -> None:
     for language in MODEL_LANGUAGES:  # load everything before timing
         load_model(language)
     scorer.score("warm up the language detector")
-    warmup = warmup_texts(args.warmup_rows)
+    sets = extra_sets(args.extra) if args.extra else datasets()
+    # without the shared data (a team's own sets), the sets themselves fill the caches
+    warmup = ([text for _, _, rows in sets for _, text in rows[:args.warmup_rows]]
+              if args.extra else warmup_texts(args.warmup_rows))
     header = (
         f"{'set':46} {'lang':4} {'items':>5} | {'method':6} {'neg R':>6} {'neg P':>6} "
         f"{'macroF1':>7} {'texts/s':>8} | {'lang ok':>7}"
@@ -153,8 +174,11 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     totals = {"items": 0, "vader_s": 0.0, "ours_s": 0.0}
-    for name, language, rows in datasets():
+    for name, language, rows in sets:
         if args.only and not any(part in name for part in args.only):
+            continue
+        if not rows:
+            print(f"{name[:46]:46} {language:4} {0:>5} | (no rows)")
             continue
         gold = [label for label, _ in rows]
         texts = [text for _, text in rows]
@@ -177,6 +201,8 @@ def main() -> None:
         print(f"{'':46} {'':4} {'':>5} | {'ratio':6} {'':6} {'':6} {'':7} "
               f"{ours_fig.texts_per_s / vader_fig.texts_per_s:8.2f} |")
     print("-" * len(header))
+    if not totals["items"]:
+        return
     vader_rate = totals["items"] / totals["vader_s"]
     ours_rate = totals["items"] / totals["ours_s"]
     print(f"{'all sets (every text once)':46} {'':4} {totals['items']:>5} | {'vader':6} {'':6} {'':6} "

@@ -273,6 +273,33 @@ def correct(
     console.print(f"mention {mention_id} is now labelled {label}")
 
 
+@app.command()
+def corrections(
+    ctx: typer.Context,
+    language: Optional[str] = typer.Option(None, help="Only this language (ISO 639-1 code)."),
+    export: Optional[Path] = typer.Option(
+        None, metavar="DIR",
+        help="Also write the corrected posts to DIR/corrections_<language>.tsv (label<TAB>text), "
+             'a set `make bench-sentiment EXTRA="DIR/*.tsv"` scores.',
+    ),
+) -> None:
+    """Where people corrected the scorer: its current label against theirs, per language."""
+    from care_monitor.corrections import disagreements, export_sets
+
+    corrected = _state(ctx).storage().corrected_mentions(language=language)
+    table = Table(title=f"Corrections ({len(corrected)})", title_justify="left")
+    for column in ("language", "scorer said", "people said", "posts"):
+        table.add_column(column, justify="right" if column == "posts" else "left")
+    for code, counts in disagreements(corrected).items():
+        for (scorer, person), count in counts.most_common():
+            agreed = " (agrees now)" if scorer == person else ""
+            table.add_row(code, escape(scorer), escape(person) + agreed, str(count))
+    console.print(table)
+    if export is not None:
+        for path, rows in export_sets(corrected, export).items():
+            console.print(f"wrote {rows} post{'' if rows == 1 else 's'} to {escape(str(path))}")
+
+
 # --- listings -------------------------------------------------------------------------
 
 

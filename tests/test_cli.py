@@ -99,6 +99,15 @@ def test_upgrade_poll_list_and_correct(live_config):
     assert corrected.returncode == 0, corrected.stderr
     assert storage.get_mention(target.id).effective_label == "positive"
 
+    export_dir = path.parent / "sets"
+    listed = run("--config", str(path), "corrections", "--export", str(export_dir))
+    assert listed.returncode == 0, listed.stderr
+    assert "Corrections (1)" in listed.stdout and "negative" in listed.stdout
+    [exported] = export_dir.glob("corrections_*.tsv")
+    lines = exported.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "label\ttext" and len(lines) == 2 and lines[1].startswith("positive\t")
+    assert f"wrote 1 post to {exported}" in " ".join(listed.stdout.split())
+
     bad = run("--config", str(path), "correct", str(target.id), "angry")
     assert bad.returncode != 0 and "'angry' is not one of negative, neutral, positive" in bad.stderr
 

@@ -42,6 +42,7 @@ from care_monitor.storage.models import (
 from care_monitor.storage.views import (
     AlertView,
     ClaimedDelivery,
+    CorrectedMention,
     DeliveryView,
     MentionView,
     SourceRunView,
@@ -345,6 +346,22 @@ class Storage:
                 .values(sentiment_label=label)
             )
         return correction_id
+
+    def corrected_mentions(self, language: str | None = None) -> list[CorrectedMention]:
+        """Every mention a person labelled (oldest first), with the scorer's current label:
+        where the two differ is where the scorer errs."""
+        query = select(
+            MentionRow.id, MentionRow.language, MentionRow.sentiment_label,
+            MentionRow.corrected_label, MentionRow.text,
+        ).where(MentionRow.corrected_label.is_not(None))
+        if language is not None:
+            query = query.where(MentionRow.language == language)
+        with read_connection(self.engine) as conn:
+            return [
+                CorrectedMention(row.id, row.language, row.sentiment_label, row.corrected_label,
+                                 row.text)
+                for row in conn.execute(query.order_by(MentionRow.id))
+            ]
 
     # ------------------------------------------------------------------ cursors
 

@@ -37,6 +37,17 @@ class UpsertResult:
 
 
 @dataclass(frozen=True)
+class CorrectedMention:
+    """A mention a person labelled, beside the scorer's current label for it."""
+
+    id: int
+    language: str | None
+    scorer_label: str | None  # the latest scoring's label; a correction never overwrites it
+    person_label: str
+    text: str
+
+
+@dataclass(frozen=True)
 class MentionView:
     id: int
     source: str

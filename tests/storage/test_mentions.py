@@ -140,3 +140,20 @@ def test_correcting_unknown_mention_or_label_fails_clearly(storage: Storage) -> 
         storage.correct_label(999, "negative")
     with pytest.raises(ValueError, match="unknown label 'meh'"):
         storage.correct_label(1, "meh")
+
+
+def test_corrected_mentions_pair_the_scorers_label_with_the_persons(storage: Storage) -> None:
+    from dataclasses import replace
+
+    ids = storage.upsert_mentions([
+        make_mention("1", label="negative", text="Nordwind, the show tonight was sick"),
+        replace(make_mention("2", label="neutral", text="Nordwind: encomenda parada"), language="pt"),
+        make_mention("3", label="positive", text="Nordwind is fine"),
+    ]).ids
+    storage.correct_label(ids[1], "negative")
+    storage.correct_label(ids[0], "positive")
+    storage.upsert_mentions([make_mention("1", label="neutral", text="Nordwind, the show tonight was sick")])
+    pairs = [(m.id, m.language, m.scorer_label, m.person_label) for m in storage.corrected_mentions()]
+    assert pairs == [(ids[0], "en", "neutral", "positive"), (ids[1], "pt", "neutral", "negative")]
+    [portuguese] = storage.corrected_mentions(language="pt")
+    assert portuguese.text == "Nordwind: encomenda parada"
