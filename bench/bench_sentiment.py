@@ -32,6 +32,7 @@ from bench.datasets import (
     vi_holdout_rows,
     without_diacritics,
 )
+from care_monitor.corrections import language_code
 from care_monitor.sentiment import Scorer, label_for
 from care_monitor.sentiment.care_layer import load_care_layer
 from care_monitor.sentiment.linear_model import MODEL_LANGUAGES, load_model
@@ -81,9 +82,7 @@ def extra_sets(paths: list[Path]) -> list[tuple[str, str, list[tuple[str, str]]]
     for path in paths:
         if not path.is_file():
             sys.exit(f"no such set: {path}")
-        language = path.stem.rsplit("_", 1)[-1]
-        if not (language.isalpha() and len(language) in (2, 3)):
-            language = "und"
+        language = language_code(path.stem.rsplit("_", 1)[-1])
         sets.append((f"{path.stem} (EXTRA)", language, read_tsv(path)))
     return sets
 

@@ -14,6 +14,7 @@ from collections import Counter
 import pytest
 
 from bench.datasets import LABELS, OWN_DATA, read_tsv, train_rows
+from bench.train_complaints import complaint_sets
 from care_monitor.sentiment.complaint_model import model_file
 from care_monitor.sentiment.linear_model import MODEL_DIR, MODEL_LANGUAGES
 from care_monitor.sentiment.word_vector_model import VECTOR_LANGUAGES
@@ -43,7 +44,7 @@ def test_word_vector_model_was_trained_on_the_current_rows(language: str) -> Non
 )
 def test_complaint_detector_was_trained_on_the_current_sets(language: str) -> None:
     training = _training(model_file(language).name)
-    sets = sorted(OWN_DATA.glob(f"complaints_{language}_*.tsv"))
+    sets = complaint_sets(language)
     assert training["complaint_sets"] == [path.name for path in sets]
     assert training["complaint_rows"] == sum(len(read_tsv(path)) for path in sets)
     assert training["general_rows"] == len(train_rows(language))
